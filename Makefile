@@ -1,0 +1,59 @@
+# Two commands: `make run` and `make test`. Everything they need is installed from this folder's files.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PIP_VERSION := 26.3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format setup setup-dev migrate seed messages browser clean
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --disable-pip-version-check pip==$(PIP_VERSION)
+
+$(VENV)/.run-installed: $(VENV)/bin/python requirements.txt build-constraints.txt
+	$(PIP) install -q --disable-pip-version-check --build-constraint build-constraints.txt -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.run-installed requirements-dev.txt
+	$(PIP) install -q --disable-pip-version-check --build-constraint build-constraints.txt -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.run-installed
+setup-dev: $(VENV)/.dev-installed
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Installs Debian's chromium for the browser tests when it is missing and apt can be used.
+browser:
+	@bash scripts/ensure-chromium.sh
+
+test: setup-dev browser
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Re-extracts the strings to translate and compiles the catalogues (needs GNU gettext).
+messages: setup-dev
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache test-output

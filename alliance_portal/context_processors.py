@@ -1,0 +1,13 @@
+from django.http import HttpRequest
+
+from members.selectors import membership_for
+
+
+def portal(request: HttpRequest) -> dict:
+    """The signed-in user's membership, for navigation by role."""
+    user = getattr(request, "user", None)
+    membership = membership_for(user) if user is not None and user.is_authenticated else None
+    return {
+        "membership": membership,
+        "is_secretariat": bool(user is not None and user.is_authenticated and user.is_staff),
+    }

@@ -1,0 +1,57 @@
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from members.models import SecretariatContact
+
+logger = logging.getLogger(__name__)
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    # Notices do not exist yet; the home page shows the latest public ones once they do.
+    return render(request, "home.html", {"notices": []})
+
+
+@require_safe
+def contact(request: HttpRequest) -> HttpResponse:
+    contacts = SecretariatContact.objects.filter(is_active=True)
+    return render(request, "contact.html", {"contacts": contacts})
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:
+        logger.exception("health check: database unreachable")
+        return False
+
+
+def _broker_state() -> str:
+    if not settings.REDIS_URL:
+        return "eager"
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
+        return "ok"
+    except Exception:
+        logger.exception("health check: broker unreachable")
+        return "down"
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    database = "ok" if _database_ok() else "down"
+    broker = _broker_state()
+    down = [name for name, state in (("database", database), ("broker", broker)) if state == "down"]
+    body = {"status": "down" if down else "ok", "database": database, "broker": broker, "down": down}
+    return JsonResponse(body, status=503 if down else 200)

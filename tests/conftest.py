@@ -1,0 +1,86 @@
+"""Shared fixtures: one organisation with a user per role, another organisation, the secretariat."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from members.models import Membership, Organisation
+
+from .members.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    # The cache holds lockout counters; a test must not inherit another's.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def org(db) -> Organisation:
+    return OrganisationFactory(
+        name_zh="武汉测试晶圆有限公司",
+        name_en="Wuhan Test Fab Co.",
+        kind=Organisation.Kind.FAB,
+        province="hubei",
+        city="武汉",
+        city_en="Wuhan",
+    )
+
+
+@pytest.fixture
+def other_org(db) -> Organisation:
+    return OrganisationFactory(name_zh="上海其他材料有限公司", name_en="Shanghai Other Materials Co.")
+
+
+def _member(org, role):
+    return MembershipFactory(organisation=org, role=role).user
+
+
+@pytest.fixture
+def org_admin(org):
+    return _member(org, Membership.Role.ADMIN)
+
+
+@pytest.fixture
+def org_member(org):
+    return _member(org, Membership.Role.MEMBER)
+
+
+@pytest.fixture
+def org_viewer(org):
+    return _member(org, Membership.Role.VIEWER)
+
+
+@pytest.fixture
+def other_user(other_org):
+    return _member(other_org, Membership.Role.ADMIN)
+
+
+@pytest.fixture
+def secretariat(db):
+    return UserFactory(username="secretariat@example.com", is_staff=True, is_superuser=True)
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def client_for():
+    return _client_for
+
+
+ROLES = ["secretariat", "org_admin", "org_member", "org_viewer", "other_user", "anonymous"]
+
+
+@pytest.fixture(params=ROLES)
+def role_client(request):
+    """(role name, client) for each role in turn: use it to test a view against every role."""
+    if request.param == "anonymous":
+        return request.param, Client()
+    user = request.getfixturevalue(request.param)
+    return request.param, _client_for(user)
