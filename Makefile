@@ -7,7 +7,7 @@ PIP_VERSION := 26.3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format setup setup-dev migrate seed messages browser clean
+.PHONY: run test lint format setup setup-dev migrate seed messages test-tools clean
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
@@ -34,11 +34,11 @@ seed: migrate
 run: seed
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# Installs Debian's chromium for the browser tests when it is missing and apt can be used.
-browser:
-	@bash scripts/ensure-chromium.sh
+# Installs Debian's chromium and gettext for the tests when they are missing and apt can be used.
+test-tools:
+	@bash scripts/ensure-test-tools.sh
 
-test: setup-dev browser
+test: setup-dev test-tools
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
