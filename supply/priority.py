@@ -1,0 +1,86 @@
+"""The priority score of a supply request, and its explanation.
+
+The score is a sum of parts, each from one input; the weights are in settings.SUPPLY_PRIORITY_WEIGHTS (documented
+in the README). Every part is stored with the request so that any door (web, admin, API) can show why a request
+sits where it does in the queue.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+@dataclass(frozen=True)
+class Inputs:
+    risk_level: str  # "high" | "medium" | "low"
+    priority_guarantee: bool
+    days_of_stock: int
+    urgency: str  # "critical" | "high" | "normal"
+    needed_by: date
+    submitted_at: datetime | None
+
+
+def _stock_points(days: int, bands: list[tuple[int, int]]) -> int:
+    for max_days, points in bands:
+        if days <= max_days:
+            return points
+    return 0
+
+
+def compute(inputs: Inputs, *, now: datetime | None = None) -> tuple[int, list[dict]]:
+    """(score, parts). Each part is {"factor", "value", "points"}; parts worth nothing are left out."""
+    weights = settings.SUPPLY_PRIORITY_WEIGHTS
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    parts: list[dict] = []
+
+    def add(factor: str, value, points: int) -> None:
+        if points:
+            parts.append({"factor": factor, "value": value, "points": points})
+
+    add("risk", inputs.risk_level, weights["risk"].get(inputs.risk_level, 0))
+    if inputs.priority_guarantee:
+        add("guarantee", True, weights["priority_guarantee"])
+    add("stock", inputs.days_of_stock, _stock_points(inputs.days_of_stock, weights["days_of_stock"]))
+    add("urgency", inputs.urgency, weights["urgency"].get(inputs.urgency, 0))
+    days_to_need = (inputs.needed_by - today).days
+    add("needed_by", days_to_need, _stock_points(days_to_need, weights["needed_by"]))
+    if inputs.submitted_at is not None:
+        waited = max((now - inputs.submitted_at).days, 0)
+        add("waiting", waited, min(waited * weights["waiting_per_day"], weights["waiting_max"]))
+    return sum(p["points"] for p in parts), parts
+
+
+def describe_part(part: dict) -> str:
+    """One part in words, in the active language: "high-risk area +40"."""
+    factor, value, points = part["factor"], part["value"], part["points"]
+    if factor == "risk":
+        label = {"high": _("high-risk area"), "medium": _("medium-risk area"), "low": _("low-risk area")}.get(
+            value, value
+        )
+    elif factor == "guarantee":
+        label = _("priority guarantee")
+    elif factor == "stock":
+        label = ngettext("%(days)d day of stock", "%(days)d days of stock", value) % {"days": value}
+    elif factor == "urgency":
+        label = {"critical": _("critical urgency"), "high": _("high urgency")}.get(value, value)
+    elif factor == "needed_by":
+        if value < 0:
+            label = ngettext("needed %(days)d day ago", "needed %(days)d days ago", -value) % {"days": -value}
+        else:
+            label = ngettext("needed within %(days)d day", "needed within %(days)d days", value) % {"days": value}
+    elif factor == "waiting":
+        label = ngettext("waited %(days)d day", "waited %(days)d days", value) % {"days": value}
+    elif factor == "override":
+        label = _("secretariat override")
+    else:
+        label = factor
+    return f"{label} {points:+d}"
+
+
+def explain(parts: list[dict]) -> str:
+    return _(", ").join(describe_part(p) for p in parts) if parts else _("no priority factors")

@@ -1,0 +1,46 @@
+"""Priorities follow their inputs that live in members: a city's risk level and a fab's priority guarantee.
+
+members may not import supply, so supply listens. Each handler recomputes the affected requests in one bulk
+update, inside the transaction that changed the input.
+"""
+
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
+
+from members.models import Organisation, RiskArea
+
+from .services import priority_recompute_bulk
+
+
+@receiver(pre_save, sender=RiskArea)
+def _remember_old_risk_city(sender, instance: RiskArea, **kwargs):
+    instance._old_city = (
+        RiskArea.objects.filter(pk=instance.pk).values_list("province", "city").first() if instance.pk else None
+    )
+
+
+@receiver(post_save, sender=RiskArea)
+def risk_area_changed(sender, instance: RiskArea, raw=False, **kwargs):
+    if raw:
+        return
+    priority_recompute_bulk(province=instance.province, city=instance.city)
+    old = getattr(instance, "_old_city", None)
+    if old and old != (instance.province, instance.city):
+        priority_recompute_bulk(province=old[0], city=old[1])
+
+
+@receiver(pre_save, sender=Organisation)
+def _remember_old_guarantee(sender, instance: Organisation, **kwargs):
+    instance._old_guarantee = (
+        Organisation.objects.filter(pk=instance.pk).values_list("priority_guarantee", flat=True).first()
+        if instance.pk
+        else None
+    )
+
+
+@receiver(post_save, sender=Organisation)
+def organisation_changed(sender, instance: Organisation, created=False, raw=False, **kwargs):
+    if raw or created:
+        return
+    if getattr(instance, "_old_guarantee", None) != instance.priority_guarantee:
+        priority_recompute_bulk(organisation_id=instance.pk)
