@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from .models import Membership, Organisation, RiskArea, RiskLevel
+from .models import MaterialCategory, Membership, Organisation, RiskArea, RiskLevel
 
 
 def membership_for(user: AbstractBaseUser | AnonymousUser) -> Membership | None:
@@ -13,13 +13,35 @@ def membership_for(user: AbstractBaseUser | AnonymousUser) -> Membership | None:
     return user._membership_cache
 
 
-def organisation_directory() -> QuerySet[Organisation]:
-    """Active organisations with only their public fields' relations loaded."""
+DIRECTORY_FIELDS = ("slug", "name_zh", "name_en", "kind", "province", "city", "city_en", "status")
+
+
+def organisation_directory(
+    *, search: str = "", kind: str = "", province: str = "", category: MaterialCategory | None = None
+) -> QuerySet[Organisation]:
+    """Active organisations with only their public fields (never credit codes, addresses or contacts) loaded,
+    optionally filtered; a category matches whether the organisation supplies or consumes it."""
+    organisations = Organisation.objects.public()
+    if search:
+        organisations = organisations.filter(Q(name_zh__icontains=search) | Q(name_en__icontains=search))
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    if province:
+        organisations = organisations.filter(province=province)
+    if category is not None:
+        # Subqueries rather than joins: an organisation both supplying and consuming it is listed once.
+        supplied = Organisation.categories_supplied.through.objects.filter(materialcategory=category)
+        consumed = Organisation.categories_consumed.through.objects.filter(materialcategory=category)
+        organisations = organisations.filter(
+            Q(pk__in=supplied.values("organisation_id")) | Q(pk__in=consumed.values("organisation_id"))
+        )
+    categories = MaterialCategory.objects.only("code", "name_zh", "name_en", "sort_order")
     return (
-        Organisation.objects.public()
-        .only("slug", "name_zh", "name_en", "kind", "province", "city", "city_en", "status")
-        .prefetch_related("categories_supplied", "categories_consumed")
-        .order_by("name_en")
+        organisations.only(*DIRECTORY_FIELDS)
+        .prefetch_related(
+            Prefetch("categories_supplied", queryset=categories), Prefetch("categories_consumed", queryset=categories)
+        )
+        .order_by("name_en", "pk")
     )
 
 

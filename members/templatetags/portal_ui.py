@@ -1,0 +1,62 @@
+"""Bootstrap rendering of any Django form field, so every app's forms look alike without a form library."""
+
+from datetime import timedelta
+
+from django import template
+from django.forms import BoundField
+from django.forms.boundfield import BoundWidget
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+_WIDGET_CLASS = {
+    "checkbox": "form-check-input",
+    "checkboxselectmultiple": "form-check-input",
+    "radioselect": "form-check-input",
+    "select": "form-select",
+    "selectmultiple": "form-select",
+    "nullbooleanselect": "form-select",
+}
+
+
+def _css_class(bound_field: BoundField) -> str:
+    classes = [_WIDGET_CLASS.get(bound_field.widget_type, "form-control")]
+    if own := bound_field.field.widget.attrs.get("class"):
+        classes.append(own)
+    if bound_field.errors:
+        classes.append("is-invalid")
+    return " ".join(classes)
+
+
+@register.simple_tag
+def bootstrap_widget(bound_field: BoundField) -> SafeString:
+    attrs = {"class": _css_class(bound_field)}
+    described_by = []
+    if bound_field.errors:
+        attrs["aria-invalid"] = "true"
+        described_by.append(f"{bound_field.auto_id}_error")
+    if bound_field.help_text:
+        described_by.append(f"{bound_field.auto_id}_helptext")
+    if described_by and bound_field.auto_id:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return bound_field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def bootstrap_option(option: BoundWidget, bound_field: BoundField) -> SafeString:
+    """One checkbox or radio of a multiple-choice field, without the label Django wraps around it."""
+    option.data["attrs"] = {**option.data["attrs"], "class": _css_class(bound_field)}
+    return option.tag(wrap_label=False)
+
+
+@register.filter
+def in_minutes(value: timedelta | None) -> int:
+    if not value:
+        return 0
+    return max(1, round(value.total_seconds() / 60))
+
+
+@register.simple_tag
+def page_numbers(page_obj) -> list:
+    """The page numbers to link to around the current page, with ellipses."""
+    return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1))
