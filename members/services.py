@@ -33,6 +33,37 @@ def organisation_approve(*, organisation: Organisation, by: AbstractBaseUser | N
 
 
 @transaction.atomic
+def organisation_suspend(*, organisation: Organisation, by: AbstractBaseUser | None = None) -> Organisation:
+    """A member is suspended (dues unpaid, under review); approving it again restores it."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.status == Organisation.Status.WITHDRAWN:
+        raise ValidationError(_("A withdrawn organisation cannot be suspended."))
+    if organisation.status != Organisation.Status.SUSPENDED:
+        organisation.status = Organisation.Status.SUSPENDED
+        organisation._change_reason = "suspended"
+        organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_withdraw(*, organisation: Organisation, by: AbstractBaseUser | None = None) -> Organisation:
+    """The member leaves the alliance. Its records stay; its API keys and open invitations stop working."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.status != Organisation.Status.WITHDRAWN:
+        organisation.status = Organisation.Status.WITHDRAWN
+        organisation._change_reason = "withdrawn"
+        organisation.save()
+    now = timezone.now()
+    for api_key in ApiKey.objects.select_for_update().filter(organisation=organisation).live():
+        api_key.revoked_at = now
+        api_key.save(update_fields=["revoked_at"])
+    Invitation.objects.filter(organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    return organisation
+
+
+@transaction.atomic
 def api_key_issue(
     *,
     organisation: Organisation,
