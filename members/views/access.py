@@ -14,6 +14,11 @@ from ..models import Organisation
 from ..selectors import membership_for
 
 
+def posted(request: HttpRequest):
+    """The form data of a POST, None otherwise: an empty POST is still a submission, to be validated."""
+    return request.POST if request.method == "POST" else None
+
+
 def forbidden(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "members/forbidden.html", {"message": message}, status=403)
 

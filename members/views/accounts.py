@@ -1,7 +1,8 @@
-"""Accepting an invitation: the invitee sets a name and password, and is signed in as a member."""
+"""Account pages of our own: accepting an invitation, and signing in and out with a message."""
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..forms import InvitationAcceptForm
 from ..services import invitation_accept, invitation_from_token
+from .access import posted
 
 
 def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
@@ -27,7 +29,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         invitation = invitation_from_token(token)
     except ValidationError as error:
         return _invalid(request, error)
-    form = InvitationAcceptForm(request.POST or None, email=invitation.email)
+    form = InvitationAcceptForm(posted(request), email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
             user = invitation_accept(
@@ -43,3 +45,22 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         )
         return redirect("members:my_organisation")
     return render(request, "members/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+class LoginView(auth_views.LoginView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        messages.success(
+            self.request,
+            _("Welcome, %(name)s. You are signed in.") % {"name": user.get_full_name() or user.get_username()},
+        )
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        # Added after the session is flushed, so the message survives in the message cookie.
+        messages.info(request, _("You have signed out."))
+        return response

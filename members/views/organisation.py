@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from ..forms import ContactForm, OrganisationProfileForm, SiteForm
 from ..models import Contact, Membership, Organisation, Site
 from ..selectors import membership_for
-from .access import get_for_organisation, org_admin_required
+from .access import get_for_organisation, org_admin_required, posted
 
 
 @require_safe
@@ -45,7 +45,7 @@ def my_organisation(request: HttpRequest) -> HttpResponse:
 def organisation_edit(request: HttpRequest, membership: Membership) -> HttpResponse:
     # A fresh copy: a rejected form must not leave its bad values on the organisation the page header shows.
     organisation = Organisation.objects.get(pk=membership.organisation_id)
-    form = OrganisationProfileForm(request.POST or None, instance=organisation)
+    form = OrganisationProfileForm(posted(request), instance=organisation)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your organisation's profile has been saved."))
@@ -63,7 +63,7 @@ def _object_form(
 ) -> HttpResponse:
     # Taken before binding: a rejected form writes its values onto the instance.
     title_name = str(instance) if instance.pk else ""
-    form = form_class(request.POST or None, instance=instance)
+    form = form_class(posted(request), instance=instance)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
         messages.success(request, saved_message % {"name": saved})

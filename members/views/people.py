@@ -13,13 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ..forms import InvitationForm, MembershipRoleForm
 from ..models import Invitation, Membership
 from ..services import invitation_create, membership_remove, membership_set_role
-from .access import get_for_organisation, org_admin_required
+from .access import get_for_organisation, org_admin_required, posted
 
 
 @require_http_methods(["GET", "POST"])
 @org_admin_required
 def invitation_new(request: HttpRequest, membership: Membership) -> HttpResponse:
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             invitation = invitation_create(

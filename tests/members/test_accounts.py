@@ -45,6 +45,7 @@ def test_member_signs_in_with_email_and_password(client, org_member):
     response = client.post(reverse("login"), {"username": org_member.username, "password": PASSWORD}, follow=True)
     assert response.redirect_chain == [("/", 302)]
     assert response.context["user"] == org_member
+    assert "You are signed in." in response.content.decode()
 
 
 def test_wrong_password_shows_an_error(client, org_member):
@@ -95,8 +96,9 @@ def test_lockout_is_per_username(client, org_admin, org_member):
 def test_logout_signs_out_on_post_only(client_for, org_member):
     client = client_for(org_member)
     assert client.get(reverse("logout")).status_code == 405
-    response = client.post(reverse("logout"))
-    assert response.status_code == 302
+    response = client.post(reverse("logout"), follow=True)
+    assert response.redirect_chain == [("/", 302)]
+    assert "You have signed out." in response.content.decode()
     assert client.get("/org/").status_code == 302
 
 

@@ -385,3 +385,10 @@ def test_contact_of_another_organisation_is_not_found(client_for, other_org, org
     assert client.get(reverse("members:contact_edit", args=[contact.pk])).status_code == 404
     assert client.post(reverse("members:contact_delete", args=[contact.pk])).status_code == 404
     assert Contact.objects.filter(pk=contact.pk).exists()
+
+
+def test_empty_post_is_validated_not_ignored(client_for, org_admin):
+    response = client_for(org_admin).post(reverse("members:site_create"), {})
+    assert response.status_code == 200
+    assert 'id="id_name_zh_error"' in response.content.decode()
+    assert not Site.objects.exists()
