@@ -1,5 +1,25 @@
+"""What every app's API shares: pagination, errors, input/output serializers, conditional updates (ETag / If-Match).
+
+DRF's settings import this module while rest_framework itself is loading: it must not import drf_spectacular or
+rest_framework.generics at module level (the schema part lives in alliance_portal.api_schema).
+"""
+
+import hashlib
+import json
+import logging
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils.http import parse_etags
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
 
 
 class Pagination(PageNumberPagination):
@@ -7,5 +27,138 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
+class Conflict(exceptions.APIException):
+    """The request is understood but the record's state does not allow it (over-commitment, a bad transition)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("This conflicts with the current state of the record.")
+    default_code = "conflict"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _(
+        "This record has changed since you read it (the If-Match header does not match its ETag). "
+        "Fetch it again and reapply your change."
+    )
+    default_code = "precondition_failed"
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        # Services and model validators speak Django; the API answers 400 naming each field, as for serializers.
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, IntegrityError):
+        # Validation catches what it can see; this is the race it cannot (two writes of one unique value at once).
+        logger.warning("Integrity error answered as 409", exc_info=exc)
+        exc = Conflict(_("This conflicts with a change saved at the same moment. Reload and try again."))
     return drf_exception_handler(exc, context)
+
+
+def representation_etag(data) -> str:
+    payload = json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return f'"{hashlib.sha256(payload.encode()).hexdigest()[:32]}"'
+
+
+class ReadWriteSerializersMixin:
+    """An input serializer validates (`write_serializer_class`), an output serializer answers (`serializer_class`).
+
+    `get_serializer()` gives the input one on create/update, so DRF's own validation and schema paths use it;
+    `get_output_serializer()` gives the one the answer is made with.
+    """
+
+    write_serializer_class = None
+    write_actions = ("create", "update", "partial_update")
+
+    def get_serializer_class(self):
+        if self.write_serializer_class is not None and getattr(self, "action", None) in self.write_actions:
+            return self.write_serializer_class
+        return self.serializer_class
+
+    def get_output_serializer(self, *args, **kwargs):
+        kwargs.setdefault("context", self.get_serializer_context())
+        return self.serializer_class(*args, **kwargs)
+
+
+class ListWithOutputMixin(ReadWriteSerializersMixin):
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_output_serializer(page, many=True).data)
+
+
+class CreateWithOutputMixin(ReadWriteSerializersMixin):
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        instance = self.get_created_instance(serializer.instance)
+        return Response(self.get_output_serializer(instance).data, status=status.HTTP_201_CREATED)
+
+    def perform_create(self, serializer):
+        serializer.save()
+
+    def get_created_instance(self, instance):
+        """The new record as the output serializer needs it (override to reload it with its relations)."""
+        return instance
+
+
+class ETagRetrieveMixin(ReadWriteSerializersMixin):
+    """A single record comes with an ETag: a hash of its updated_at (or, without one, of its representation)."""
+
+    def etag_for(self, instance) -> str:
+        updated_at = getattr(instance, "updated_at", None)
+        if updated_at is None:
+            return representation_etag(self.get_output_serializer(instance).data)
+        version = f"{instance._meta.label}:{instance.pk}:{updated_at.isoformat()}"
+        return f'"{hashlib.sha256(version.encode()).hexdigest()[:32]}"'
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        return Response(self.get_output_serializer(instance).data, headers={"ETag": self.etag_for(instance)})
+
+
+class ConditionalUpdateMixin(ETagRetrieveMixin):
+    """PUT/PATCH with a stale If-Match is a 412 and changes nothing; without If-Match an update proceeds.
+
+    The record is locked from the check until the write, so two clients holding the same ETag cannot both win.
+    """
+
+    def check_if_match(self, request, instance) -> None:
+        header = request.headers.get("If-Match")
+        if header is None:
+            return
+        tags = parse_etags(header)
+        if "*" not in tags and self.etag_for(instance) not in tags:
+            raise PreconditionFailed()
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        with transaction.atomic():
+            instance = self.get_object()
+            self.lock(instance)
+            self.check_if_match(request, instance)
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            self.perform_update(serializer)
+        instance = self.get_updated_instance(serializer.instance)
+        return Response(self.get_output_serializer(instance).data, headers={"ETag": self.etag_for(instance)})
+
+    def partial_update(self, request, *args, **kwargs):
+        kwargs["partial"] = True
+        return self.update(request, *args, **kwargs)
+
+    def perform_update(self, serializer):
+        serializer.save()
+
+    @staticmethod
+    def lock(instance) -> None:
+        # get_object() read the row (scoped to the caller, permissions checked); lock it and re-read it, so the
+        # If-Match check and the write see the same version.
+        list(type(instance)._default_manager.select_for_update().filter(pk=instance.pk).values_list("pk"))
+        instance.refresh_from_db()
+
+    def get_updated_instance(self, instance):
+        """The saved record as the output serializer needs it (its prefetched relations may be stale)."""
+        if hasattr(instance, "_prefetched_objects_cache"):
+            instance._prefetched_objects_cache = {}
+        return instance

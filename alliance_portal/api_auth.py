@@ -1,12 +1,24 @@
-"""Partner authentication: `Authorization: Bearer <api key>`, and scope-based permission."""
+"""Partner authentication (`Authorization: Bearer <api key>`), who the caller is, and what it may do."""
 
+from dataclasses import dataclass
+
+from axes.helpers import get_client_ip_address
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions, permissions
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
-from members.models import ApiKey, hash_api_key
+from members.models import ApiKey, Membership, Organisation, hash_api_key
+from members.selectors import membership_for
+
+# Organisations whose keys work and whose users may write.
+WRITING_STATUSES = (Organisation.Status.ACTIVE, Organisation.Status.PENDING)
 
 
 class ApiKeyUser:
@@ -30,7 +42,35 @@ class ApiKeyUser:
 
 
 def _failure_cache_key(request) -> str:
-    return f"api-key-failures:{request.META.get('REMOTE_ADDR', '')}"
+    # The client's address as django-axes sees it (PROXY_COUNT honoured), so behind a proxy one guesser does not
+    # lock out every partner.
+    return f"api-key-failures:{get_client_ip_address(request._request) or ''}"
+
+
+class _KeyHistoryRequest:
+    """What simple_history sees of a request made with an API key: no user, since a key has no user row."""
+
+    user = AnonymousUser()
+
+    def __init__(self, api_key: ApiKey):
+        self.api_key = api_key
+
+
+def _record_history_as_key(request, api_key: ApiKey) -> None:
+    # simple_history takes the author of a change from the request's user, and assigning an ApiKeyUser to its
+    # user foreign key would fail: changes made with a key are recorded with no user and the key as the reason
+    # (see _name_key_in_history). Only when its middleware set the context for this very request, so the
+    # middleware also clears it when the request ends.
+    if getattr(HistoricalRecords.context, "request", None) is request._request:
+        HistoricalRecords.context.request = _KeyHistoryRequest(api_key)
+
+
+@receiver(pre_create_historical_record)
+def _name_key_in_history(sender, history_instance, **kwargs):
+    context_request = getattr(HistoricalRecords.context, "request", None)
+    if isinstance(context_request, _KeyHistoryRequest) and not history_instance.history_change_reason:
+        key = context_request.api_key
+        history_instance.history_change_reason = f"API key {key.prefix} ({key.name})"[:100]
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -42,19 +82,20 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             return None
         cache_key = _failure_cache_key(request)
         if cache.get(cache_key, 0) >= settings.API_KEY_FAILURE_LIMIT:
-            raise exceptions.AuthenticationFailed("Too many failed API key attempts from this address; try later.")
+            raise exceptions.AuthenticationFailed(_("Too many failed API key attempts from this address; try later."))
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Malformed Authorization header: use 'Bearer <api key>'.")
+            raise exceptions.AuthenticationFailed(_("Malformed Authorization header: use 'Bearer <api key>'."))
         raw_key = header[1]
         api_key = self._lookup(raw_key)
         if api_key is None:
             cache.add(cache_key, 0, timeout=int(settings.AXES_COOLOFF_TIME * 3600))
             cache.incr(cache_key)
-            raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked API key."))
         now = timezone.now()
         # Written at most once a minute per key, so a busy partner does not turn every read into a write.
         if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() > 60:
             ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        _record_history_as_key(request, api_key)
         return ApiKeyUser(api_key), api_key
 
     @staticmethod
@@ -65,7 +106,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         api_key = ApiKey.objects.live().select_related("organisation").filter(prefix=parts[1]).first()
         if api_key is None or not constant_time_compare(api_key.key_hash, hash_api_key(raw_key)):
             return None
-        if api_key.organisation.status not in ("active", "pending"):
+        if api_key.organisation.status not in WRITING_STATUSES:
             return None
         return api_key
 
@@ -73,10 +114,66 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling the API, reduced to what the permission rules need."""
+
+    is_staff: bool
+    organisation: Organisation | None
+    # May change its organisation's own records (profile, sites): an org admin or a write-scope key.
+    can_edit: bool
+    # May file records for its organisation (requests, commitments, pledges): admin, member or write key.
+    can_write: bool
+    api_key: ApiKey | None = None
+    user_id: int | None = None
+
+    @property
+    def organisation_id(self) -> int | None:
+        return self.organisation.pk if self.organisation is not None else None
+
+    @property
+    def identity(self) -> str:
+        """A stable name for the caller, e.g. to keep its idempotency keys apart from everyone else's."""
+        return f"key:{self.api_key.pk}" if self.api_key is not None else f"user:{self.user_id}"
+
+
+def get_caller(request) -> Caller:
+    """The caller of this request; computed once per request (one query for a session user's membership)."""
+    cached = getattr(request, "_portal_caller", None)
+    if cached is not None:
+        return cached
+    user = request.user
+    # The authentication refuses keys of suspended or withdrawn organisations; their users may still sign in and
+    # read their own record, but write nothing.
+    if isinstance(user, ApiKeyUser):
+        key = user.api_key
+        caller = Caller(
+            is_staff=False,
+            organisation=key.organisation,
+            can_edit=key.can_write,
+            can_write=key.can_write,
+            api_key=key,
+        )
+    elif user is None or not user.is_authenticated:
+        caller = Caller(is_staff=False, organisation=None, can_edit=False, can_write=False)
+    else:
+        membership = membership_for(user)
+        in_good_standing = membership is not None and membership.organisation.status in WRITING_STATUSES
+        caller = Caller(
+            is_staff=user.is_staff,
+            organisation=membership.organisation if membership else None,
+            can_edit=user.is_staff or (in_good_standing and membership.role == Membership.Role.ADMIN),
+            can_write=user.is_staff or (in_good_standing and membership.can_write),
+            user_id=user.pk,
+        )
+    request._portal_caller = caller
+    return caller
+
+
 class HasScope(permissions.BasePermission):
     """Signed in (session or key); an API key needs the write scope for anything but reading."""
 
-    message = "This API key has the read scope only."
+    message = _("This API key has the read scope only.")
 
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):
@@ -86,3 +183,30 @@ class HasScope(permissions.BasePermission):
         if isinstance(request.auth, ApiKey):
             return request.auth.can_write
         return True
+
+
+class IsStaffOrReadOnly(permissions.BasePermission):
+    """Everyone signed in reads; only the secretariat writes."""
+
+    message = _("Only the secretariat can change this.")
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or get_caller(request).is_staff
+
+
+class CanEditOwnOrganisation(permissions.BasePermission):
+    """Writes need the secretariat, an administrator of the organisation, or a write-scope key.
+
+    Which records are the caller's is settled by the view's queryset first, so another organisation's record
+    is a 404 before this is asked about it: on a single record the question waits for the object.
+    """
+
+    message = _("Only an administrator of your organisation can change this.")
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS or getattr(view, "detail", False):
+            return True
+        return get_caller(request).can_edit
+
+    def has_object_permission(self, request, view, obj):
+        return request.method in permissions.SAFE_METHODS or get_caller(request).can_edit

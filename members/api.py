@@ -1,0 +1,354 @@
+"""REST API of the member registry: organizations, sites, risk-areas, material-categories.
+
+Every queryset is scoped to the caller first (alliance_portal.api_auth.get_caller): another organisation's
+private record is not in it, so asking for it is a 404 whatever else the request says. Nothing is deleted
+through the API: a site is taken out of use with `is_active: false`, an organisation is withdrawn by the
+secretariat (`status`).
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.validators import UniqueValidator
+
+from alliance_portal.api import (
+    ConditionalUpdateMixin,
+    CreateWithOutputMixin,
+    ETagRetrieveMixin,
+    ListWithOutputMixin,
+)
+from alliance_portal.api_auth import CanEditOwnOrganisation, HasScope, IsStaffOrReadOnly, get_caller
+from alliance_portal.api_schema import PortalAutoSchema
+from alliance_portal.idempotency import IdempotentCreateMixin
+
+from .filters import MaterialCategoryFilter, OrganisationFilter, RiskAreaFilter, SiteFilter
+from .models import MaterialCategory, Organisation, RiskArea, Site
+from .services import organisation_approve, organisation_suspend, organisation_withdraw
+from .validators import normalise_credit_code, validate_credit_code
+
+# --- organizations -------------------------------------------------------------------------------------------
+
+PUBLIC_ORGANISATION_FIELDS = [
+    "slug",
+    "name_zh",
+    "name_en",
+    "kind",
+    "province",
+    "city",
+    "city_en",
+    "categories_supplied",
+    "categories_consumed",
+    "website",
+    "description_zh",
+    "description_en",
+    "created_at",
+    "updated_at",
+]
+PRIVATE_ORGANISATION_FIELDS = [
+    "credit_code",
+    "status",
+    "address",
+    "priority_guarantee",
+    "joined_on",
+]
+STATUS_CHANGES = {
+    Organisation.Status.ACTIVE: organisation_approve,
+    Organisation.Status.SUSPENDED: organisation_suspend,
+    Organisation.Status.WITHDRAWN: organisation_withdraw,
+}
+STAFF_ONLY_FIELDS = ["slug", "kind", "status", "priority_guarantee", "joined_on"]
+
+
+def _category_codes(**kwargs):
+    return serializers.SlugRelatedField(slug_field="code", many=True, **kwargs)
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    """An organisation. The fields from credit_code on are only there for its own users and the secretariat."""
+
+    categories_supplied = _category_codes(read_only=True, help_text=_("Material category codes"))
+    categories_consumed = _category_codes(read_only=True, help_text=_("Material category codes"))
+
+    class Meta:
+        model = Organisation
+        fields = PUBLIC_ORGANISATION_FIELDS + PRIVATE_ORGANISATION_FIELDS
+        read_only_fields = PUBLIC_ORGANISATION_FIELDS
+        # An output-only serializer: the private fields are left writable (never used so) only so that the
+        # schema lists them as optional, which they are: another organisation's record comes without them.
+        extra_kwargs = {
+            name: {"required": False, "help_text": _("Own organisation and secretariat only.")}
+            for name in PRIVATE_ORGANISATION_FIELDS
+        }
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        caller = get_caller(self.context["request"])
+        if not (caller.is_staff or instance.pk == caller.organisation_id):
+            for name in PRIVATE_ORGANISATION_FIELDS:
+                data.pop(name, None)
+        return data
+
+
+class CreditCodeField(serializers.CharField):
+    """Normalised (trimmed, upper case) before the check character and uniqueness are checked."""
+
+    def to_internal_value(self, data):
+        return normalise_credit_code(super().to_internal_value(data))
+
+
+class OrganizationWriteSerializer(serializers.ModelSerializer):
+    credit_code = CreditCodeField(
+        max_length=18,
+        validators=[
+            validate_credit_code,
+            UniqueValidator(
+                queryset=Organisation.objects.all(),
+                message=_("An organisation with this credit code is already registered."),
+            ),
+        ],
+        help_text=_("统一社会信用代码: 18 characters with a valid check character."),
+    )
+    categories_supplied = _category_codes(queryset=MaterialCategory.objects.all(), required=False)
+    categories_consumed = _category_codes(queryset=MaterialCategory.objects.all(), required=False)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "slug",
+            "name_zh",
+            "name_en",
+            "credit_code",
+            "kind",
+            "status",
+            "province",
+            "city",
+            "city_en",
+            "address",
+            "website",
+            "description_zh",
+            "description_en",
+            "categories_supplied",
+            "categories_consumed",
+            "priority_guarantee",
+            "joined_on",
+        ]
+        # slug and kind are needed to create one (the secretariat does); an update may leave them out.
+        extra_kwargs = {"slug": {"required": False}, "kind": {"required": False}}
+
+    def validate(self, attrs):
+        caller = get_caller(self.context["request"])
+        errors = {}
+        if not caller.is_staff:
+            for name in STAFF_ONLY_FIELDS:
+                if name in attrs and (self.instance is None or attrs[name] != getattr(self.instance, name)):
+                    errors[name] = [_("Only the secretariat can change this field.")]
+        if self.instance is None:
+            for name in ("slug", "kind"):
+                if not attrs.get(name):
+                    errors[name] = [_("This field is required.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+def _organisations():
+    return Organisation.objects.prefetch_related("categories_supplied", "categories_consumed")
+
+
+@extend_schema_view(
+    list=extend_schema(description=_("Active member organisations (and your own, whatever its status).")),
+    update=extend_schema(description=_("Own organisation's administrators, write keys and the secretariat.")),
+    partial_update=extend_schema(description=_("Own organisation's administrators, write keys and the secretariat.")),
+    create=extend_schema(description=_("Secretariat only.")),
+)
+class OrganizationViewSet(
+    IdempotentCreateMixin, CreateWithOutputMixin, ListWithOutputMixin, ConditionalUpdateMixin, viewsets.GenericViewSet
+):
+    """Member organisations. Everyone signed in sees the public fields of active members; an organisation's own
+    users and the secretariat also see its private fields (credit code, status, address, priority guarantee)."""
+
+    serializer_class = OrganizationSerializer
+    write_serializer_class = OrganizationWriteSerializer
+    filterset_class = OrganisationFilter
+    search_fields = ["name_zh", "name_en", "slug"]
+    ordering_fields = ["name_en", "name_zh", "slug", "updated_at"]
+    ordering = ["name_en"]
+    lookup_field = "slug"
+    permission_classes = [HasScope, CanEditOwnOrganisation]
+    schema = PortalAutoSchema()
+
+    def get_queryset(self):
+        caller = get_caller(self.request)
+        if caller.is_staff:
+            return _organisations()
+        if self.action in ("update", "partial_update"):
+            return _organisations().filter(pk=caller.organisation_id)
+        return _organisations().filter(Q(status=Organisation.Status.ACTIVE) | Q(pk=caller.organisation_id))
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [HasScope(), IsStaffOrReadOnly()]
+        return super().get_permissions()
+
+    @transaction.atomic
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        self._save(serializer)
+
+    def _save(self, serializer):
+        new_status = serializer.validated_data.pop("status", None)
+        organisation = serializer.save()
+        if new_status is None or new_status == organisation.status:
+            return
+        change = STATUS_CHANGES.get(new_status)
+        if change is None:
+            raise serializers.ValidationError({"status": [_("An organisation cannot go back to pending.")]})
+        # The same services as the admin's actions: approval sets the joining date, withdrawal revokes API keys.
+        try:
+            change(organisation=organisation, by=self.request.user if self.request.user.pk else None)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"status": exc.messages}) from exc
+        serializer.instance = Organisation.objects.get(pk=organisation.pk)
+
+    def get_created_instance(self, instance):
+        return _organisations().get(pk=instance.pk)
+
+
+# --- sites ---------------------------------------------------------------------------------------------------
+
+
+class SiteSerializer(serializers.ModelSerializer):
+    organization = serializers.SlugRelatedField(
+        source="organisation",
+        slug_field="slug",
+        queryset=Organisation.objects.all(),
+        required=False,
+        help_text=_("Short name of the organisation; leave it out to use your own."),
+        error_messages={"does_not_exist": _("Unknown organisation, or one you cannot add sites to.")},
+    )
+
+    class Meta:
+        model = Site
+        fields = [
+            "id",
+            "organization",
+            "name_zh",
+            "name_en",
+            "kind",
+            "province",
+            "city",
+            "city_en",
+            "address",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            caller = get_caller(request)
+            if not caller.is_staff:
+                # Only one's own organisation can be named, so nothing is learnt about the others.
+                fields["organization"].queryset = Organisation.objects.filter(pk=caller.organisation_id)
+        return fields
+
+    def validate(self, attrs):
+        caller = get_caller(self.context["request"])
+        organisation = attrs.get("organisation")
+        if self.instance is not None:
+            if organisation is not None and organisation.pk != self.instance.organisation_id:
+                raise serializers.ValidationError(
+                    {"organization": [_("A site cannot move to another organisation; add a new site instead.")]}
+                )
+        elif organisation is None:
+            if caller.is_staff:
+                raise serializers.ValidationError({"organization": [_("This field is required.")]})
+            attrs["organisation"] = caller.organisation
+        return attrs
+
+
+@extend_schema_view(
+    list=extend_schema(description=_("Your organisation's sites (the secretariat sees all).")),
+    create=extend_schema(description=_("Own organisation's administrators, write keys and the secretariat.")),
+)
+class SiteViewSet(
+    IdempotentCreateMixin, CreateWithOutputMixin, ListWithOutputMixin, ConditionalUpdateMixin, viewsets.GenericViewSet
+):
+    """Plants, fabs and warehouses of your organisation, where deliveries go. Private to the organisation and the
+    secretariat. Not deleted: set `is_active` to false to take a site out of use."""
+
+    serializer_class = SiteSerializer
+    filterset_class = SiteFilter
+    search_fields = ["name_zh", "name_en", "city", "city_en"]
+    ordering_fields = ["name_zh", "name_en", "updated_at"]
+    permission_classes = [HasScope, CanEditOwnOrganisation]
+    schema = PortalAutoSchema()
+
+    def get_queryset(self):
+        caller = get_caller(self.request)
+        sites = Site.objects.all() if caller.is_staff else Site.objects.filter(organisation_id=caller.organisation_id)
+        return sites.select_related("organisation").order_by("organisation__slug", "name_zh", "pk")
+
+
+# --- risk-areas ----------------------------------------------------------------------------------------------
+
+
+class RiskAreaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RiskArea
+        fields = ["id", "province", "city", "city_en", "level", "effective_date", "note", "updated_at"]
+        read_only_fields = ["id", "updated_at"]
+
+
+@extend_schema_view(
+    create=extend_schema(description=_("Secretariat only.")),
+    update=extend_schema(description=_("Secretariat only.")),
+    partial_update=extend_schema(description=_("Secretariat only.")),
+)
+class RiskAreaViewSet(
+    IdempotentCreateMixin, CreateWithOutputMixin, ListWithOutputMixin, ConditionalUpdateMixin, viewsets.GenericViewSet
+):
+    """The epidemic risk level of each listed city; a city not listed counts as low risk. Everyone signed in reads;
+    the secretariat keeps it. Not deleted: set the level to low instead."""
+
+    serializer_class = RiskAreaSerializer
+    filterset_class = RiskAreaFilter
+    search_fields = ["city", "city_en"]
+    ordering_fields = ["province", "city", "level", "effective_date", "updated_at"]
+    permission_classes = [HasScope, IsStaffOrReadOnly]
+    schema = PortalAutoSchema()
+
+    def get_queryset(self):
+        return RiskArea.objects.order_by("province", "city", "pk")
+
+
+# --- material-categories -------------------------------------------------------------------------------------
+
+
+class MaterialCategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MaterialCategory
+        fields = ["code", "name_zh", "name_en", "group", "hazardous", "cold_chain", "default_unit", "sort_order"]
+        read_only_fields = fields
+
+
+class MaterialCategoryViewSet(ListWithOutputMixin, ETagRetrieveMixin, viewsets.GenericViewSet):
+    """The seeded list of material categories; read-only."""
+
+    serializer_class = MaterialCategorySerializer
+    filterset_class = MaterialCategoryFilter
+    search_fields = ["code", "name_zh", "name_en"]
+    ordering_fields = ["sort_order", "code"]
+    lookup_field = "code"
+    schema = PortalAutoSchema()
+
+    def get_queryset(self):
+        return MaterialCategory.objects.order_by("sort_order", "code")
