@@ -1,5 +1,7 @@
 """Every write of the member registry that spans rows, whichever door it comes through (web, API, admin, command)."""
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 from .models import ApiKey, Invitation, Membership, Organisation, hash_api_key
 
 INVITATION_SALT = "members.invitation"
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -153,7 +156,11 @@ def invitation_from_token(token: str) -> Invitation:
     return invitation
 
 
-def _send_invitation_email(invitation: Invitation, *, language: str) -> None:
+def invitation_send_email(*, invitation_id: int, language: str) -> None:
+    """Emails the invitation link; called by the Celery task, which retries when the mail server fails."""
+    invitation = Invitation.objects.select_related("organisation").filter(pk=invitation_id).first()
+    if invitation is None or not invitation.is_open:
+        return
     link = settings.SITE_URL + reverse("accept_invitation", args=[invitation_token(invitation)])
     with translation.override(language):
         context = {"invitation": invitation, "link": link, "days": settings.INVITATION_MAX_AGE_DAYS}
@@ -165,6 +172,17 @@ def _send_invitation_email(invitation: Invitation, *, language: str) -> None:
     message = EmailMultiAlternatives(subject, text, to=[invitation.email])
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+def _queue_invitation_email(invitation_id: int, language: str) -> None:
+    from .tasks import send_invitation_email
+
+    try:
+        send_invitation_email.delay(invitation_id, language)
+    except Exception:
+        # The invitation is saved and listed as open; the admin can send it again. A mail server or broker
+        # that is down must not turn the admin's saved invitation into an error page.
+        logger.exception("could not send or queue the email of invitation %s", invitation_id)
 
 
 @transaction.atomic
@@ -182,7 +200,7 @@ def invitation_create(
         revoked_at=timezone.now()
     )
     invitation = Invitation.objects.create(organisation=organisation, email=email, role=role, invited_by=invited_by)
-    transaction.on_commit(lambda: _send_invitation_email(invitation, language=language))
+    transaction.on_commit(lambda: _queue_invitation_email(invitation.pk, language))
     return invitation
 
 

@@ -9,6 +9,15 @@ from members.models import Membership, Organisation
 from .members.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
+def pytest_configure(config):
+    # Tasks run in process during tests, even where REDIS_URL is set (CI): only the tests that start a real
+    # Celery worker turn this off, for themselves.
+    from alliance_portal.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     # The cache holds lockout counters; a test must not inherit another's.

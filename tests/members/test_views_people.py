@@ -231,3 +231,23 @@ def test_admin_leaving_is_signed_out(client_for, org, org_admin):
 def test_remove_member_refuses_put(client_for, org_admin, org_member):
     url = reverse("members:membership_remove", args=[_membership(org_member).pk])
     assert client_for(org_admin).put(url).status_code == 405
+
+
+def test_mail_server_down_keeps_the_invitation_and_shows_no_error_page(
+    client_for, org, org_admin, django_capture_on_commit_callbacks
+):
+    import smtplib
+    from unittest import mock
+
+    with (
+        mock.patch(
+            "django.core.mail.EmailMultiAlternatives.send", side_effect=smtplib.SMTPServerDisconnected("down")
+        ) as send,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client_for(org_admin).post(
+            reverse("members:invitation_create"), {"email": "later@example.com", "role": "member", "language": "en"}
+        )
+    assert response.status_code == 302
+    assert send.call_count == 1  # it tried; with a broker, the task retries with back-off
+    assert Invitation.objects.get(organisation=org).email == "later@example.com"
