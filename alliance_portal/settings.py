@@ -301,3 +301,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Supply coordination. The priority of a request is the sum of these parts (see supply/priority.py and the README).
+SUPPLY_PRIORITY_WEIGHTS = {
+    "risk": {"high": 40, "medium": 20, "low": 0},  # the delivery site's current risk level
+    "priority_guarantee": 25,  # the fab is one the alliance guarantees first (YMTC, Wuhan Xinxin)
+    "days_of_stock": [(1, 30), (3, 20), (7, 10), (14, 5)],  # (at most N days left, points), first match wins
+    "urgency": {"critical": 20, "high": 10, "normal": 0},
+    "needed_by": [(2, 10), (7, 5)],  # (needed within N days, overdue included, points)
+    "waiting_per_day": 1,  # per day since submission...
+    "waiting_max": 10,  # ...up to this many points
+}
+SUPPLY_STALE_AFTER_DAYS = env_int("SUPPLY_STALE_AFTER_DAYS", 7)
+SUPPLY_CAPACITY_STALE_AFTER_DAYS = env_int("SUPPLY_CAPACITY_STALE_AFTER_DAYS", 14)
