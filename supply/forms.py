@@ -1,0 +1,275 @@
+"""The supply pages' forms. They validate what a person typed; supply.services decides and writes."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import MaterialCategory, Organisation, RiskLevel
+from members.regions import Province
+
+from .models import Commitment, SupplyRequest, Unit, Urgency
+from .services import REQUEST_FIELDS
+
+CURRENCIES = [("CNY", _("CNY (yuan)")), ("USD", _("USD")), ("EUR", _("EUR")), ("JPY", _("JPY")), ("KRW", _("KRW"))]
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Puts a service's ValidationError next to the fields it names; a name the form has no field for goes on top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _material_categories():
+    return MaterialCategory.objects.filter(group=MaterialCategory.Group.MATERIAL).only(
+        "code", "name_zh", "name_en", "sort_order", "hazardous", "group"
+    )
+
+
+class SiteChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, site) -> str:
+        return f"{site.name} ({site.city_name})"
+
+
+class SupplyRequestForm(forms.ModelForm):
+    """A fab's request. Only its own active sites and IC-material categories are offered; the service re-checks."""
+
+    class Meta:
+        model = SupplyRequest
+        fields = list(REQUEST_FIELDS)
+        field_classes = {"site": SiteChoiceField}
+        widgets = {
+            "needed_by": DateInput,
+            "specification": forms.Textarea(attrs={"rows": 3}),
+            "justification": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "un_number": _("Required for hazardous goods (gases, many chemicals), e.g. UN1017."),
+            "justification": _("What happens if it does not arrive: the secretariat reads this when triaging."),
+        }
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = organisation.sites.filter(is_active=True).order_by("name_zh")
+        self.fields["category"].queryset = _material_categories()
+        self.fields["un_number"].widget.attrs["placeholder"] = "UN1017"
+
+    def clean_un_number(self) -> str:
+        return (self.cleaned_data.get("un_number") or "").strip().upper().replace(" ", "")
+
+    def clean_quantity(self):
+        quantity = self.cleaned_data["quantity"]
+        if quantity is not None and quantity <= 0:
+            raise ValidationError(_("Ask for a quantity greater than zero."))
+        return quantity
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in REQUEST_FIELDS}
+
+
+class RequestFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *SupplyRequest.Status.choices]
+    )
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return {"status": data.get("status") or ""}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("It is kept.")
+    )
+
+
+class DeliveryForm(forms.Form):
+    received_quantity = forms.DecimalField(label=_("Received quantity"), min_value=0, max_digits=14, decimal_places=3)
+    delivered_on = forms.DateField(label=_("Delivered on"), widget=DateInput, initial=timezone.localdate)
+
+
+class SupplierChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, organisation) -> str:
+        return organisation.name
+
+
+class QualificationForm(forms.Form):
+    supplier = SupplierChoiceField(label=_("Supplier"), queryset=Organisation.objects.none())
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, category: MaterialCategory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = (
+            Organisation.objects.public()
+            .filter(kind=Organisation.Kind.SUPPLIER, categories_supplied=category)
+            .only("name_zh", "name_en")
+            .order_by("name_en", "pk")
+        )
+
+
+class CommitmentForm(forms.Form):
+    quantity = forms.DecimalField(label=_("Quantity"), max_digits=14, decimal_places=3)
+    expected_ship_date = forms.DateField(label=_("Expected ship date"), widget=DateInput)
+    unit_price = forms.DecimalField(label=_("Unit price"), required=False, min_value=0, max_digits=14, decimal_places=2)
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES, initial="CNY")
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Seen by the fab and the secretariat, never by other suppliers."),
+    )
+
+    def clean_quantity(self):
+        quantity = self.cleaned_data["quantity"]
+        if quantity <= 0:
+            raise ValidationError(_("Commit a quantity greater than zero."))
+        return quantity
+
+    def clean_expected_ship_date(self):
+        expected = self.cleaned_data["expected_ship_date"]
+        if expected < timezone.localdate():
+            raise ValidationError(_("The expected ship date cannot be in the past."))
+        return expected
+
+
+class CommitmentFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *Commitment.Status.choices]
+    )
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return {"status": data.get("status") or ""}
+
+
+class ShipForm(forms.Form):
+    carrier = forms.CharField(label=_("Carrier"), max_length=100)
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=100)
+    shipped_on = forms.DateField(label=_("Shipped on"), widget=DateInput, initial=timezone.localdate)
+
+
+class CapacityForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("Material category"), queryset=MaterialCategory.objects.none(), to_field_name="code"
+    )
+    quantity_per_week = forms.DecimalField(label=_("Quantity per week"), min_value=0, max_digits=14, decimal_places=3)
+    unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices)
+    lead_time_days = forms.IntegerField(label=_("Lead time (days)"), min_value=0, max_value=3650)
+    notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
+
+    def __init__(self, *args, supplier: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = supplier.categories_supplied.filter(
+            group=MaterialCategory.Group.MATERIAL
+        ).order_by("sort_order")
+
+
+class SupplierQueueFilterForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("Material category"),
+        required=False,
+        queryset=MaterialCategory.objects.none(),
+        to_field_name="code",
+        empty_label=_("All my categories"),
+    )
+
+    def __init__(self, *args, supplier: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = supplier.categories_supplied.order_by("sort_order")
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return {"category": data.get("category")}
+
+
+OPEN = [(value, label) for value, label in SupplyRequest.Status.choices if value in ("submitted", "approved")]
+YES_NO = [("", _("Any")), ("yes", _("Stale only")), ("no", _("Fresh only"))]
+
+
+class SecretariatQueueFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Submitted and approved")), *OPEN])
+    category = forms.ModelChoiceField(
+        label=_("Material category"),
+        required=False,
+        queryset=_material_categories(),
+        to_field_name="code",
+        empty_label=_("All categories"),
+    )
+    province = forms.ChoiceField(
+        label=_("Province"), required=False, choices=[("", _("All provinces")), *Province.choices]
+    )
+    risk_level = forms.ChoiceField(
+        label=_("Risk level"), required=False, choices=[("", _("All levels")), *RiskLevel.choices]
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), required=False, choices=[("", _("All")), *Urgency.choices])
+    stale = forms.ChoiceField(label=_("Freshness"), required=False, choices=YES_NO)
+
+    def filters(self) -> dict:
+        """The valid filters only: a bad value in one field does not empty the whole queue."""
+        data = getattr(self, "cleaned_data", {}) if self.is_bound else {}
+        return {
+            "status": data.get("status") or "",
+            "category": data.get("category"),
+            "province": data.get("province") or "",
+            "risk_level": data.get("risk_level") or "",
+            "urgency": data.get("urgency") or "",
+            "stale": {"yes": True, "no": False}.get(data.get("stale") or ""),
+        }
+
+
+class BulkActionForm(forms.Form):
+    APPROVE, REJECT = "approve", "reject"
+
+    action = forms.ChoiceField(
+        label=_("Action"), choices=[(APPROVE, _("Approve selected")), (REJECT, _("Reject selected"))]
+    )
+    requests = forms.TypedMultipleChoiceField(
+        label=_("Requests"),
+        coerce=int,
+        error_messages={"required": _("Select at least one request.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason for rejecting"),
+        required=False,
+        max_length=2000,
+        help_text=_("Needed to reject; it is kept with each request."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any id is accepted here; the service refuses those that are not open, one by one, with a message.
+        ids = self.data.getlist("requests") if hasattr(self.data, "getlist") else self.data.get("requests", [])
+        self.fields["requests"].choices = [(value, value) for value in ids]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("action") == self.REJECT and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Give a reason; it is kept with each rejected request."))
+        return cleaned
+
+
+class OverrideForm(forms.Form):
+    priority = forms.IntegerField(
+        label=_("Priority"),
+        min_value=-1000,
+        max_value=1000,
+        help_text=_("Replaces the computed score in the queue until cleared."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=300, help_text=_("Kept with the request and shown with its priority.")
+    )
+
+
+class ClearOverrideForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)

@@ -1,0 +1,169 @@
+"""Reads of supply coordination that more than one door needs (web pages, API), each with its joins.
+
+Every list here is built so that a page of it costs the same number of queries whatever its length: the joins are
+`select_related`, and the delivery city's current risk level is a correlated subquery, not a look-up per row.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from members.models import MaterialCategory, Organisation, RiskArea, RiskLevel
+
+from .models import Commitment, Qualification, RequestTransition, SupplierCapacity, SupplyRequest
+
+S = SupplyRequest.Status
+REQUEST_JOINS = ("organisation", "site", "category")
+
+
+def stale_cutoff(*, now: datetime | None = None) -> datetime:
+    """Open requests last confirmed before this moment are stale (SupplyRequest.is_stale, as a filter)."""
+    return (now or timezone.now()) - timedelta(days=settings.SUPPLY_STALE_AFTER_DAYS)
+
+
+def capacity_stale_cutoff(*, now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) - timedelta(days=settings.SUPPLY_CAPACITY_STALE_AFTER_DAYS)
+
+
+def with_risk_level(requests: QuerySet[SupplyRequest]) -> QuerySet[SupplyRequest]:
+    """Annotates `risk_level`: the level in force now in the delivery site's city (low when the city is unlisted)."""
+    level = RiskArea.objects.filter(province=OuterRef("site__province"), city=OuterRef("site__city")).values("level")
+    return requests.annotate(risk_level=Coalesce(Subquery(level[:1]), Value(RiskLevel.LOW)))
+
+
+def _filter_stale(requests: QuerySet[SupplyRequest], stale: bool | None) -> QuerySet[SupplyRequest]:
+    if stale is None:
+        return requests
+    cutoff = stale_cutoff()
+    if stale:
+        return requests.filter(status__in=[S.SUBMITTED, S.APPROVED], confirmed_at__lt=cutoff)
+    return requests.exclude(status__in=[S.SUBMITTED, S.APPROVED], confirmed_at__lt=cutoff)
+
+
+# ---------------------------------------------------------------------------------------------------- fab
+
+
+def fab_requests(*, organisation: Organisation, status: str = "") -> QuerySet[SupplyRequest]:
+    """All of a fab's own requests, drafts included, newest first."""
+    requests = SupplyRequest.objects.filter(organisation=organisation).select_related(*REQUEST_JOINS)
+    if status:
+        requests = requests.filter(status=status)
+    return requests.order_by("-created_at", "-pk")
+
+
+def request_transitions(*, request: SupplyRequest) -> QuerySet[RequestTransition]:
+    return RequestTransition.objects.filter(request=request).select_related("by", "by_api_key").order_by("at", "pk")
+
+
+def request_commitments(*, request: SupplyRequest, supplier: Organisation | None = None) -> QuerySet[Commitment]:
+    """The commitments against a request, newest first; only one supplier's own when `supplier` is given, because
+    a supplier never sees another supplier's prices or notes."""
+    commitments = Commitment.objects.filter(request=request).select_related("supplier")
+    if supplier is not None:
+        commitments = commitments.filter(supplier=supplier)
+    return commitments.order_by("-created_at", "-pk")
+
+
+def qualified_supplier_ids(*, fab: Organisation, category: MaterialCategory) -> set[int]:
+    return set(Qualification.objects.filter(fab=fab, category=category).values_list("supplier_id", flat=True))
+
+
+def matching_suppliers(*, request: SupplyRequest) -> QuerySet[Organisation]:
+    """Active suppliers of the request's category: qualified by the fab first, then those with fresh capacity,
+    then those in the delivery site's province, then by name. Each carries its capacity figures, if any."""
+    capacity = SupplierCapacity.objects.filter(supplier=OuterRef("pk"), category_id=request.category_id)
+    qualified = Qualification.objects.filter(
+        fab_id=request.organisation_id, supplier=OuterRef("pk"), category_id=request.category_id
+    )
+    return (
+        Organisation.objects.public()
+        .filter(kind=Organisation.Kind.SUPPLIER, categories_supplied=request.category_id)
+        .only("slug", "name_zh", "name_en", "province", "city", "city_en")
+        .annotate(
+            is_qualified=Exists(qualified),
+            has_fresh_capacity=Exists(capacity.filter(confirmed_at__gte=capacity_stale_cutoff())),
+            same_province=Case(
+                When(province=request.site.province, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            capacity_per_week=Subquery(capacity.values("quantity_per_week")[:1]),
+            capacity_unit=Subquery(capacity.values("unit")[:1]),
+            capacity_lead_time_days=Subquery(capacity.values("lead_time_days")[:1]),
+            capacity_confirmed_at=Subquery(capacity.values("confirmed_at")[:1]),
+        )
+        .order_by("-is_qualified", "-has_fresh_capacity", "-same_province", "name_en", "pk")
+    )
+
+
+# ---------------------------------------------------------------------------------------------------- supplier
+
+
+def _supplied_category_ids(supplier: Organisation) -> QuerySet:
+    return Organisation.categories_supplied.through.objects.filter(organisation=supplier).values("materialcategory_id")
+
+
+def supplier_queue(*, supplier: Organisation, category: MaterialCategory | None = None) -> QuerySet[SupplyRequest]:
+    """Approved requests in the supplier's categories that still have something open, highest priority first."""
+    requests = (
+        SupplyRequest.objects.queue()
+        .filter(status=S.APPROVED, category_id__in=_supplied_category_ids(supplier), qty_committed__lt=F("quantity"))
+        .select_related(*REQUEST_JOINS)
+    )
+    if category is not None:
+        requests = requests.filter(category=category)
+    return with_risk_level(requests)
+
+
+def supplier_visible_requests(*, supplier: Organisation) -> QuerySet[SupplyRequest]:
+    """What a supplier may open: approved requests in its categories (even fully committed ones), and any request it
+    has committed to, whatever became of it since."""
+    own = Commitment.objects.filter(supplier=supplier, request=OuterRef("pk"))
+    in_its_categories = Q(status=S.APPROVED, category_id__in=_supplied_category_ids(supplier))
+    return with_risk_level(SupplyRequest.objects.filter(in_its_categories | Exists(own)).select_related(*REQUEST_JOINS))
+
+
+def supplier_commitments(*, supplier: Organisation, status: str = "") -> QuerySet[Commitment]:
+    commitments = Commitment.objects.filter(supplier=supplier).select_related(
+        "request", "request__organisation", "request__site", "request__category"
+    )
+    if status:
+        commitments = commitments.filter(status=status)
+    return commitments.order_by("-created_at", "-pk")
+
+
+def supplier_capacities(*, supplier: Organisation) -> QuerySet[SupplierCapacity]:
+    return (
+        SupplierCapacity.objects.filter(supplier=supplier).select_related("category").order_by("category__sort_order")
+    )
+
+
+# ---------------------------------------------------------------------------------------------------- secretariat
+
+
+def secretariat_queue(
+    *,
+    status: str = "",
+    category: MaterialCategory | None = None,
+    province: str = "",
+    risk_level: str = "",
+    urgency: str = "",
+    stale: bool | None = None,
+) -> QuerySet[SupplyRequest]:
+    """Every open request (submitted and approved), highest priority first, narrowed by the filters given."""
+    requests = SupplyRequest.objects.queue().select_related(*REQUEST_JOINS)
+    if status:
+        requests = requests.filter(status=status)
+    if category is not None:
+        requests = requests.filter(category=category)
+    if province:
+        requests = requests.filter(site__province=province)
+    if urgency:
+        requests = requests.filter(urgency=urgency)
+    requests = with_risk_level(_filter_stale(requests, stale))
+    if risk_level:
+        requests = requests.filter(risk_level=risk_level)
+    return requests

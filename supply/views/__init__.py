@@ -1,0 +1,1 @@
+"""The supply web pages, one module per audience: fab, supplier, secretariat; supply.urls routes to them."""
