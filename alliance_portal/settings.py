@@ -228,6 +228,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "purge-idempotency-keys": {"task": "alliance_portal.tasks.purge_old_idempotency_keys", "schedule": 3600},
+    # Waiting time raises a request's priority by the day; hourly keeps the queue at most an hour behind.
+    "supply-recompute-priorities": {"task": "supply.tasks.recompute_priorities", "schedule": 3600},
+    # Reports each request that became stale once (re-confirming clears the report).
+    "supply-flag-stale-requests": {"task": "supply.tasks.flag_stale_requests", "schedule": 3600},
 }
 
 REST_FRAMEWORK = {

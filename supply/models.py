@@ -98,6 +98,8 @@ class SupplyRequest(models.Model):
     confirmed_at = models.DateTimeField(
         _("last confirmed at"), null=True, blank=True, help_text=_("When the fab last confirmed it still needs this.")
     )
+    # Set when the request is reported stale, so the report goes out once; re-confirming clears it.
+    stale_notified_at = models.DateTimeField(_("reported stale at"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])

@@ -6,9 +6,10 @@ conditional UPDATE that the database re-checks under the row lock, and a CHECK c
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -359,8 +360,42 @@ def supply_request_reconfirm(*, request: SupplyRequest, actor: Actor) -> SupplyR
     if not request.is_open:
         raise ConflictError(_("Only an open request can be re-confirmed."), code="not_open")
     request.confirmed_at = timezone.now()
-    request.save(update_fields=["confirmed_at", "updated_at"])
+    request.stale_notified_at = None
+    request.save(update_fields=["confirmed_at", "stale_notified_at", "updated_at"])
     return request
+
+
+def supply_request_flag_stale(*, now: datetime | None = None) -> int:
+    """Reports each open request its fab has not re-confirmed for SUPPLY_STALE_AFTER_DAYS, once until it is
+    re-confirmed; returns how many were reported.
+
+    Each request is claimed with a conditional UPDATE in its own transaction, so two runs at once (or a retry after
+    a crash half-way) report every request exactly once, and one failure does not undo the reports before it.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.SUPPLY_STALE_AFTER_DAYS)
+    stale = SupplyRequest.objects.open().filter(confirmed_at__lt=cutoff, stale_notified_at__isnull=True)
+    count = 0
+    for pk in stale.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=2000):
+        with transaction.atomic():
+            claimed = SupplyRequest.objects.filter(
+                pk=pk, status__in=[S.SUBMITTED, S.APPROVED], confirmed_at__lt=cutoff, stale_notified_at=None
+            ).update(stale_notified_at=now)
+            if not claimed:
+                continue
+            request = SupplyRequest.objects.select_related("organisation", "site", "category").get(pk=pk)
+            emit(
+                events.SUPPLY_REQUEST_STALE,
+                request,
+                payload={
+                    **_request_payload(request),
+                    "confirmed_at": request.confirmed_at.isoformat(),
+                    "days_since_confirmed": (now - request.confirmed_at).days,
+                },
+                organisation=request.organisation,
+            )
+            count += 1
+    return count
 
 
 # ---------------------------------------------------------------------------------------------------- commitments
