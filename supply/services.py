@@ -376,7 +376,7 @@ def supply_request_flag_stale(*, now: datetime | None = None) -> int:
     cutoff = now - timedelta(days=settings.SUPPLY_STALE_AFTER_DAYS)
     stale = SupplyRequest.objects.open().filter(confirmed_at__lt=cutoff, stale_notified_at__isnull=True)
     count = 0
-    for pk in stale.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=2000):
+    for pk in list(stale.order_by("pk").values_list("pk", flat=True)):
         with transaction.atomic():
             claimed = SupplyRequest.objects.filter(
                 pk=pk, status__in=[S.SUBMITTED, S.APPROVED], confirmed_at__lt=cutoff, stale_notified_at=None
