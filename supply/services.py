@@ -100,20 +100,25 @@ def priority_recompute_bulk(*, province: str | None = None, city: str | None = N
     batch: list[SupplyRequest] = []
     count = 0
     for request in requests.iterator(chunk_size=2000):
+        before = (request.priority_score, request.priority_parts, request.priority)
         _apply_priority(
             request,
             risk_level=levels.get((request.site.province, request.site.city), RiskLevel.LOW),
             guarantee=request.organisation.priority_guarantee,
             now=now,
         )
+        count += 1
+        if (request.priority_score, request.priority_parts, request.priority) == before:
+            continue
+        # Only rows whose priority moved are written, and they are marked changed (updated_at), so a partner
+        # syncing with the API's `updated_since` sees the new order and an unchanged row keeps its ETag.
+        request.updated_at = now
         batch.append(request)
         if len(batch) >= 2000:
-            SupplyRequest.objects.bulk_update(batch, PRIORITY_FIELDS)
-            count += len(batch)
+            SupplyRequest.objects.bulk_update(batch, [*PRIORITY_FIELDS, "updated_at"])
             batch = []
     if batch:
-        SupplyRequest.objects.bulk_update(batch, PRIORITY_FIELDS)
-        count += len(batch)
+        SupplyRequest.objects.bulk_update(batch, [*PRIORITY_FIELDS, "updated_at"])
     return count
 
 
@@ -240,6 +245,8 @@ def supply_request_update(*, request: SupplyRequest, actor: Actor, **fields) -> 
     request = (
         SupplyRequest.objects.select_for_update().select_related("site", "organisation", "category").get(pk=request.pk)
     )
+    if "fab" not in _roles(request, actor):
+        raise PermissionError("only the requesting fab edits its request")
     if request.status != S.DRAFT:
         raise ConflictError(
             _("Only a draft can be edited; this request is %(status)s.") % {"status": request.get_status_display()},
@@ -339,7 +346,9 @@ def supply_request_transition(
             commitment.save(update_fields=["status", "reason", "updated_at"])
         released = sum((c.quantity for c in live), Decimal(0))
         if released:
-            SupplyRequest.objects.filter(pk=request.pk).update(qty_committed=F("qty_committed") - released)
+            SupplyRequest.objects.filter(pk=request.pk).update(
+                qty_committed=F("qty_committed") - released, updated_at=timezone.now()
+            )
             request.refresh_from_db(fields=["qty_committed"])
     _record(request, from_status, actor, reason)
     emit(
@@ -547,7 +556,9 @@ def commitment_ship(
     commitment.tracking_number = tracking_number.strip()
     commitment.shipped_on = shipped_on
     commitment.save(update_fields=["status", "carrier", "tracking_number", "shipped_on", "updated_at"])
-    SupplyRequest.objects.filter(pk=request.pk).update(qty_in_transit=F("qty_in_transit") + commitment.quantity)
+    SupplyRequest.objects.filter(pk=request.pk).update(
+        qty_in_transit=F("qty_in_transit") + commitment.quantity, updated_at=timezone.now()
+    )
     emit(
         events.COMMITMENT_SHIPPED,
         commitment,
@@ -593,6 +604,7 @@ def commitment_deliver(
         qty_in_transit=F("qty_in_transit") - commitment.quantity,
         qty_delivered=F("qty_delivered") + received_quantity,
         qty_committed=F("qty_committed") - shortfall,
+        updated_at=timezone.now(),
     )
     emit(
         events.COMMITMENT_DELIVERED,
@@ -629,7 +641,9 @@ def _release(commitment: Commitment, actor: Actor, reason: str, *, who: set[str]
     commitment.status = to
     commitment.reason = reason
     commitment.save(update_fields=["status", "reason", "updated_at"])
-    SupplyRequest.objects.filter(pk=request.pk).update(qty_committed=F("qty_committed") - commitment.quantity)
+    SupplyRequest.objects.filter(pk=request.pk).update(
+        qty_committed=F("qty_committed") - commitment.quantity, updated_at=timezone.now()
+    )
     emit(
         event,
         commitment,
