@@ -198,7 +198,7 @@ YES_NO = [("", _("Any")), ("yes", _("Stale only")), ("no", _("Fresh only"))]
 
 
 class SecretariatQueueFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Submitted and approved")), *OPEN])
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All open")), *OPEN])
     category = forms.ModelChoiceField(
         label=_("Material category"),
         required=False,

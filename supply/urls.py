@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import fab
+from .views import fab, secretariat, supplier
 
 app_name = "supply"
 
@@ -18,4 +18,37 @@ urlpatterns = [
     path("requests/<int:request_pk>/commitments/<int:pk>/accept/", fab.commitment_accept, name="commitment_accept"),
     path("requests/<int:request_pk>/commitments/<int:pk>/decline/", fab.commitment_decline, name="commitment_decline"),
     path("requests/<int:request_pk>/commitments/<int:pk>/deliver/", fab.commitment_deliver, name="commitment_deliver"),
+    # A supplier's queue, commitments and capacity.
+    path("queue/", supplier.queue, name="supplier_queue"),
+    path("queue/<int:pk>/", supplier.request_detail, name="supplier_request"),
+    path("commitments/", supplier.commitment_list, name="commitment_list"),
+    path("commitments/<int:pk>/withdraw/", supplier.commitment_withdraw, name="commitment_withdraw"),
+    path("commitments/<int:pk>/ship/", supplier.commitment_ship, name="commitment_ship"),
+    path("capacity/", supplier.capacity, name="capacity"),
+    path("capacity/save/", supplier.capacity_save, name="capacity_save"),
+    path("capacity/<int:pk>/confirm/", supplier.capacity_confirm, name="capacity_confirm"),
+    # The secretariat's queue.
+    path("secretariat/", secretariat.queue, name="secretariat_queue"),
+    path("secretariat/bulk/", secretariat.bulk, name="secretariat_bulk"),
+    path("secretariat/requests/<int:pk>/", secretariat.request_detail, name="secretariat_request"),
+    path("secretariat/requests/<int:pk>/approve/", secretariat.request_approve, name="secretariat_approve"),
+    path("secretariat/requests/<int:pk>/reject/", secretariat.request_reject, name="secretariat_reject"),
+    path("secretariat/requests/<int:pk>/cancel/", secretariat.request_cancel, name="secretariat_cancel"),
+    path("secretariat/requests/<int:pk>/close/", secretariat.request_close, name="secretariat_close"),
+    path("secretariat/requests/<int:pk>/override/", secretariat.request_override, name="secretariat_override"),
+    path(
+        "secretariat/requests/<int:pk>/override/clear/",
+        secretariat.request_clear_override,
+        name="secretariat_clear_override",
+    ),
+    path(
+        "secretariat/requests/<int:request_pk>/commitments/<int:pk>/accept/",
+        secretariat.commitment_accept,
+        name="secretariat_commitment_accept",
+    ),
+    path(
+        "secretariat/requests/<int:request_pk>/commitments/<int:pk>/decline/",
+        secretariat.commitment_decline,
+        name="secretariat_commitment_decline",
+    ),
 ]
