@@ -77,6 +77,9 @@ def supply_request_recompute_priority(*, request: SupplyRequest) -> SupplyReques
 
 
 PRIORITY_FIELDS = ["priority_score", "priority_parts", "priority"]
+# django-simple-history keeps a change reason of at most 100 characters (PostgreSQL refuses more); the full reason is
+# kept on the row itself (override_reason, RequestTransition.reason).
+HISTORY_REASON_MAX = 100
 
 
 @transaction.atomic
@@ -132,11 +135,16 @@ def supply_request_override_priority(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"override_reason": _("Say why the priority is overridden; the reason is kept.")})
+    max_length = SupplyRequest._meta.get_field("override_reason").max_length
+    if len(reason) > max_length:
+        raise ValidationError(
+            {"override_reason": _("The reason can be at most %(max)d characters long.") % {"max": max_length}}
+        )
     request = SupplyRequest.objects.select_for_update().get(pk=request.pk)
     request.priority_override = priority
     request.override_reason = reason
     request.priority = priority if priority is not None else request.priority_score
-    request._change_reason = reason
+    request._change_reason = reason[:HISTORY_REASON_MAX]
     request.save(update_fields=["priority_override", "override_reason", "priority", "updated_at"])
     return request
 
@@ -335,7 +343,7 @@ def supply_request_transition(
         return request
     from_status = request.status
     request.status = to_status
-    request._change_reason = reason
+    request._change_reason = reason[:HISTORY_REASON_MAX]
     request.save(update_fields=["status", "updated_at"])
     if to_status in (S.CANCELLED, S.REJECTED):
         # Promises against a request that will not be served are released, so suppliers are free again.
