@@ -31,7 +31,7 @@ from ..selectors import (
     request_commitments,
     request_transitions,
 )
-from .access import act, actor_for, form_page, member_of, posted
+from .access import act, actor_for, forbidden, form_page, member_of, posted
 
 S = SupplyRequest.Status
 C = Commitment.Status
@@ -116,6 +116,8 @@ def request_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpR
                 saved = services.supply_request_update(request=supply_request, actor=actor, **form.service_fields())
                 if request.POST.get("action") == "submit":
                     saved = services.supply_request_transition(request=saved, to_status=S.SUBMITTED, actor=actor)
+        except PermissionError:
+            return forbidden(request, _("Only the requesting fab edits its request."))
         except ConflictError as error:
             messages.error(request, error.message)
             return redirect(_detail_url(pk))

@@ -2,7 +2,6 @@
 approve / reject; and one request in full, with approve, reject, cancel, priority override and the commitments."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from ..selectors import (
     with_risk_level,
 )
 from .access import act, actor_for, form_page, posted, secretariat_required
+from .paging import queue_page
 
 S = SupplyRequest.Status
 PAGE_SIZE = 50
@@ -57,7 +57,7 @@ def _queue_page(request: HttpRequest, query: QueryDict, bulk_form: BulkActionFor
     form = SecretariatQueueFilterForm(query or None)
     if form.is_bound:
         form.is_valid()
-    page_obj = Paginator(secretariat_queue(**form.filters()), PAGE_SIZE).get_page(query.get("page"))
+    page_obj = queue_page(secretariat_queue(**form.filters()), page=query.get("page"), per_page=PAGE_SIZE)
     context = {
         "form": form,
         "page_obj": page_obj,

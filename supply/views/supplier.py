@@ -37,6 +37,7 @@ from ..selectors import (
     supplier_visible_requests,
 )
 from .access import act, actor_for, form_page, member_of, posted
+from .paging import queue_page
 
 C = Commitment.Status
 PAGE_SIZE = 25
@@ -59,8 +60,8 @@ def _own_commitment(membership: Membership, pk: int) -> Commitment:
 def queue(request: HttpRequest, membership: Membership) -> HttpResponse:
     supplier = membership.organisation
     form = SupplierQueueFilterForm(request.GET or None, supplier=supplier)
-    page_obj = Paginator(supplier_queue(supplier=supplier, **form.filters()), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page_obj = queue_page(
+        supplier_queue(supplier=supplier, **form.filters()), page=request.GET.get("page"), per_page=PAGE_SIZE
     )
     return render(request, "supply/supplier/queue.html", {"form": form, "page_obj": page_obj})
 

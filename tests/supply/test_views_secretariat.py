@@ -117,6 +117,19 @@ def test_queue_queries_do_not_grow_with_rows(client_for, secretariat, org, fab_s
     assert queries_for(3) == queries_for(30)
 
 
+def test_queue_pages_without_counting(client_for, secretariat, org, fab_site):
+    SupplyRequestFactory.create_batch(60, organisation=org, site=fab_site)
+    client = client_for(secretariat)
+    with CaptureQueriesContext(connection) as captured:
+        first = client.get(QUEUE).context["page_obj"]
+    assert not any("COUNT(" in query["sql"].upper() for query in captured)
+    assert len(first) == 50 and first.has_next and not first.has_previous
+    second = client.get(QUEUE, {"page": "2"}).context["page_obj"]
+    assert len(second) == 10 and not second.has_next and second.has_previous
+    assert {r.pk for r in first}.isdisjoint(r.pk for r in second)
+    assert client.get(QUEUE, {"page": "nonsense"}).context["page_obj"].number == 1
+
+
 # --- bulk actions -----------------------------------------------------------------------------------------------
 
 
