@@ -18,6 +18,9 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from .errors import ConflictError
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +48,14 @@ class PreconditionFailed(exceptions.APIException):
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, ConflictError):
+        # A service refused because of the record's state: say why, with a code a program can act on.
+        set_rollback()
+        return Response({"detail": exc.message, "code": exc.code, **exc.extra}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, PermissionError) and exc.errno is None:
+        # A service refused the caller's role (no errno: raised by our code, not by the operating system).
+        exc = exceptions.PermissionDenied(_("Your organisation or role cannot do this."))
+    elif isinstance(exc, DjangoValidationError):
         # Services and model validators speak Django; the API answers 400 naming each field, as for serializers.
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, IntegrityError):

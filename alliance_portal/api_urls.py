@@ -1,11 +1,14 @@
 from rest_framework.routers import DefaultRouter
 
 from members.api import MaterialCategoryViewSet, OrganizationViewSet, RiskAreaViewSet, SiteViewSet
+from supply.api import CommitmentViewSet, SupplyRequestViewSet
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("sites", SiteViewSet, basename="site")
 router.register("risk-areas", RiskAreaViewSet, basename="risk-area")
 router.register("material-categories", MaterialCategoryViewSet, basename="material-category")
+router.register("supply-requests", SupplyRequestViewSet, basename="supply-request")
+router.register("commitments", CommitmentViewSet, basename="commitment")
 
 urlpatterns = router.urls

@@ -275,6 +275,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "members.models.Organisation.Kind",
         "SiteKindEnum": "members.models.Site.Kind",
+        "OrganizationStatusEnum": "members.models.Organisation.Status",
+        "RiskLevelEnum": "members.models.RiskLevel",
+        "SupplyRequestStatusEnum": "supply.models.SupplyRequest.Status",
+        "CommitmentStatusEnum": "supply.models.Commitment.Status",
+        "FillStateEnum": "supply.api.requests.FILL_STATES",
     },
 }
 # Failed API key attempts from one address before that address is refused for AXES_COOLOFF_MINUTES.

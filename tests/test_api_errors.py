@@ -8,6 +8,7 @@ from django.utils import translation
 from rest_framework.test import APIRequestFactory
 
 from alliance_portal.api import Conflict, exception_handler
+from alliance_portal.errors import ConflictError
 
 from .api_helpers import login
 from .members.factories import OrganisationFactory
@@ -31,7 +32,14 @@ def test_api_root_lists_the_resources(org_viewer):
     response = login(org_viewer).get("/api/v1/")
 
     assert response.status_code == 200
-    assert set(response.json()) == {"organizations", "sites", "risk-areas", "material-categories"}
+    assert set(response.json()) >= {
+        "organizations",
+        "sites",
+        "risk-areas",
+        "material-categories",
+        "supply-requests",
+        "commitments",
+    }
     assert response.json()["risk-areas"].endswith("/api/v1/risk-areas/")
 
 
@@ -108,3 +116,30 @@ def test_page_size_is_capped_and_next_links_the_following_page(org_viewer):
     assert len(second["results"]) == 2
     assert second["next"] is None
     assert huge.status_code == 200
+
+
+def test_service_conflict_is_409_with_its_code_and_details():
+    response = handle(
+        ConflictError("Only 20 L of this request are still open.", code="over_commitment", extra={"remaining": "20"})
+    )
+
+    assert response.status_code == 409
+    assert response.data == {
+        "detail": "Only 20 L of this request are still open.",
+        "code": "over_commitment",
+        "remaining": "20",
+    }
+
+
+def test_service_permission_error_is_403():
+    response = handle(PermissionError("only the secretariat may override a priority"))
+
+    assert response.status_code == 403
+    assert response.data == {"detail": "Your organisation or role cannot do this."}
+
+
+def test_an_operating_system_permission_error_is_not_answered_as_403():
+    # errno set: a file the server cannot write, not a caller without the right; it stays a server error.
+    request = APIRequestFactory().get("/api/v1/")
+
+    assert exception_handler(PermissionError(13, "Permission denied"), {"request": request, "view": None}) is None
