@@ -6,12 +6,15 @@ and every credit code, phone number and email address is made up (the credit cod
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 
 from members.models import (
     Contact,
@@ -402,13 +405,24 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("seed_demo creates users with published passwords; it refuses to run in production.")
         with transaction.atomic():
-            created = self._seed()
+            created = self._seed() + self._seed_other_apps()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new rows)."))
         if not options["quiet_logins"]:
             self.stdout.write("Demo logins (user / password / role):")
             for username, password, slug, role, _name in DEMO_USERS:
                 what = "secretariat (staff, admin site)" if slug is None else f"{role} of {slug}"
                 self.stdout.write(f"  {username:16} {password:26} {what}")
+
+    def _seed_other_apps(self) -> int:
+        """The other apps' demo data, on top of the members: each app with a `demo` module offers `seed_demo()`.
+
+        Found by name because members imports no other app.
+        """
+        created = 0
+        for config in apps.get_app_configs():
+            if config.name != "members" and module_has_submodule(config.module, "demo"):
+                created += import_module(f"{config.name}.demo").seed_demo()
+        return created
 
     def _seed(self) -> int:
         created = 0
