@@ -103,14 +103,12 @@ def form_page(
     then: str,
     template: str = "supply/action_form.html",
     context: dict | None = None,
-    conflict_stays: bool = False,
 ) -> HttpResponse:
     """An action that needs input: GET shows the form, POST validates it and calls the service.
 
-    Bad input (the form's or the service's) is shown next to the fields. A state conflict is a message: back to
-    `then`, or, with `conflict_stays`, on this page with what was typed kept (e.g. a commitment to resize).
+    Bad input (the form's or the service's) is shown next to the fields. A state conflict (the transaction rolled
+    back, nothing changed) is a message on the page it was started from, `then`.
     """
-    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             result = save(form.cleaned_data)
@@ -118,12 +116,10 @@ def form_page(
             return _refused(request)
         except ConflictError as error:
             messages.error(request, error.message)
-            if not conflict_stays:
-                return redirect(then)
-            status = 409
+            return redirect(then)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, done(result) if callable(done) else done)
             return redirect(then)
-    return render(request, template, {**(context or {}), "form": form, "back_url": then}, status=status)
+    return render(request, template, {**(context or {}), "form": form, "back_url": then})
