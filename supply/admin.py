@@ -26,7 +26,8 @@ from django.utils.translation import gettext_lazy as _
 
 from alliance_portal.errors import ConflictError
 from members.admin import HistoryAdmin
-from members.models import Organisation, RiskArea, RiskLevel
+from members.models import MaterialCategory, Organisation, RiskArea, RiskLevel, Site
+from members.regions import Province
 
 from . import priority, services
 from .models import Commitment, Qualification, RequestTransition, SupplierCapacity, SupplyRequest
@@ -202,6 +203,33 @@ class StaleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MaterialCategoryFilter(admin.RelatedFieldListFilter):
+    """IC materials only: emergency goods are donations, never supply requests."""
+
+    def field_choices(self, field, request, model_admin):
+        return field.get_choices(
+            include_blank=False,
+            limit_choices_to={"group": MaterialCategory.Group.MATERIAL},
+            ordering=self.field_admin_ordering(field, request, model_admin),
+        )
+
+
+class DeliveryProvinceFilter(admin.SimpleListFilter):
+    """Provinces that have a site, not all 35: the list stays short (one look at the small site table)."""
+
+    title = _("province of the delivery site")
+    parameter_name = "province"
+
+    def lookups(self, request, model_admin):
+        present = set(Site.objects.order_by().values_list("province", flat=True).distinct())
+        return [(value, label) for value, label in Province.choices if value in present]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(site__province=self.value())
+        return queryset
+
+
 class RiskLevelFilter(admin.SimpleListFilter):
     """The delivery city's risk level in force now (unlisted cities are low risk)."""
 
@@ -298,10 +326,8 @@ def _refusal(obj, reason: str) -> str:
 class SupplyRequestAdmin(QueueCountMixin, WorkflowOnlyMixin, HistoryAdmin):
     list_display = (
         "number",
-        "organisation",
-        "delivery_city",
-        "category",
-        "material",
+        "what",
+        "fab",
         "status",
         "urgency",
         "priority_explained",
@@ -311,13 +337,13 @@ class SupplyRequestAdmin(QueueCountMixin, WorkflowOnlyMixin, HistoryAdmin):
         "stale",
         "submitted_at",
     )
-    list_display_links = ("number", "material")
+    list_display_links = ("number", "what")
     list_filter = (
         QueueStatusFilter,
         "urgency",
-        "category",
+        ("category", MaterialCategoryFilter),
         StaleFilter,
-        ("site__province", admin.ChoicesFieldListFilter),
+        DeliveryProvinceFilter,
         RiskLevelFilter,
         "organisation__priority_guarantee",
     )
@@ -336,6 +362,10 @@ class SupplyRequestAdmin(QueueCountMixin, WorkflowOnlyMixin, HistoryAdmin):
     search_help_text = _("Search by number, material, UN number, fab (Chinese or English name) or delivery city.")
     ordering = ("-priority", "submitted_at", "pk")
     inlines = (CommitmentInline, TransitionInline)
+
+    class Media:
+        css = {"all": ["supply/admin.css"]}
+
     actions = (
         "approve_selected",
         "reject_selected",
@@ -365,7 +395,7 @@ class SupplyRequestAdmin(QueueCountMixin, WorkflowOnlyMixin, HistoryAdmin):
         ),
         (
             _("Priority"),
-            {"fields": ("priority", "priority_explained", "priority_score", "priority_override", "override_reason")},
+            {"fields": ("priority_explained", "priority_score", "priority_override", "override_reason")},
         ),
         (
             _("Quantities"),
@@ -405,15 +435,20 @@ class SupplyRequestAdmin(QueueCountMixin, WorkflowOnlyMixin, HistoryAdmin):
         "updated_at",
     )
 
-    @admin.display(description=_("no."), ordering="pk")
+    @admin.display(description=_("no."))
     def number(self, obj):
         return f"#{obj.pk}"
 
-    @admin.display(description=_("delivery city"), ordering="site__city")
-    def delivery_city(self, obj):
+    @admin.display(description=_("material"), ordering="material")
+    def what(self, obj):
+        return format_html("{}<br><small>{} {}</small>", obj.material, obj.category.name, obj.un_number)
+
+    @admin.display(description=_("fab and delivery city"), ordering="organisation__name_en")
+    def fab(self, obj):
+        # The level the score was computed with: every change of a city's level recomputes its open requests.
         level = next((p["value"] for p in obj.priority_parts if p.get("factor") == "risk"), RiskLevel.LOW)
         label = RiskLevel(level).label if level in RiskLevel.values else level
-        return format_html("{}<br><small>{}</small>", obj.site.city_name, label)
+        return format_html("{}<br><small>{} · {}</small>", obj.organisation.name, obj.site.city_name, label)
 
     @admin.display(description=_("priority"), ordering="priority")
     def priority_explained(self, obj):
@@ -444,9 +479,12 @@ class SupplyRequestAdmin(QueueCountMixin, WorkflowOnlyMixin, HistoryAdmin):
             "{}<br><small>{}</small>", FILL_STATES[obj.delivered_state], _amount(obj.qty_delivered, obj.unit)
         )
 
-    @admin.display(description=_("stale"), boolean=True)
+    @admin.display(description=_("stale"))
     def stale(self, obj):
-        return obj.is_stale
+        # Only the stale ones are marked: a column of "no" icons would hide them.
+        if not obj.is_stale:
+            return ""
+        return format_html('<span class="supply-stale">{}</span>', gettext("stale"))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
@@ -586,7 +624,7 @@ class CommitmentAdmin(QueueCountMixin, WorkflowOnlyMixin, HistoryAdmin):
         "received",
         "created_at",
     )
-    list_filter = ("status", "request__category", "request__urgency")
+    list_filter = ("status", ("request__category", MaterialCategoryFilter), "request__urgency")
     list_select_related = ("request", "request__organisation", "supplier")
     search_fields = (
         "=request__id",
@@ -690,7 +728,11 @@ def _suppliers():
 @admin.register(SupplierCapacity)
 class SupplierCapacityAdmin(HistoryAdmin):
     list_display = ("supplier", "category", "weekly", "lead_time_days", "confirmed_at", "stale")
-    list_filter = (CapacityFreshnessFilter, "category", ("supplier__province", admin.ChoicesFieldListFilter))
+    list_filter = (
+        CapacityFreshnessFilter,
+        ("category", MaterialCategoryFilter),
+        ("supplier__province", admin.ChoicesFieldListFilter),
+    )
     list_select_related = ("supplier", "category")
     search_fields = ("supplier__name_zh", "supplier__name_en", "supplier__slug", "notes")
     autocomplete_fields = ("supplier", "category")
@@ -730,7 +772,7 @@ class QualificationAdminForm(forms.ModelForm):
 class QualificationAdmin(HistoryAdmin):
     form = QualificationAdminForm
     list_display = ("fab", "supplier", "category", "qualified_on", "note")
-    list_filter = ("category", ("fab", admin.RelatedOnlyFieldListFilter))
+    list_filter = (("category", MaterialCategoryFilter), ("fab", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("fab", "supplier", "category")
     search_fields = ("fab__name_zh", "fab__name_en", "supplier__name_zh", "supplier__name_en", "note")
     autocomplete_fields = ("fab", "supplier", "category")
