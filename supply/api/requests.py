@@ -189,10 +189,15 @@ class OverridePrioritySerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.ModelSerializer):
+    # Served as "from" and "to" (see get_fields), so the source is named.
     from_status = serializers.ChoiceField(
-        choices=S.choices, allow_blank=True, read_only=True, help_text=_("Empty for the step that created the draft.")
+        source="from_status",
+        choices=S.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("Empty for the step that created the draft."),
     )
-    to_status = serializers.ChoiceField(choices=S.choices, read_only=True)
+    to_status = serializers.ChoiceField(source="to_status", choices=S.choices, read_only=True)
     by = serializers.SerializerMethodField(help_text=_("The person, or the API key, who made the change."))
 
     class Meta:
