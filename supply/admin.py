@@ -52,9 +52,10 @@ def _amount(value, unit: str) -> str:
 class QueuePaginator(Paginator):
     """Counts at most COUNT_CAP rows, so a page view costs the same with a thousand requests or a million.
 
-    Past the cap the exact number is not worth a scan: on PostgreSQL the planner's estimate stands in (pg_class for
-    the whole table, EXPLAIN for a filtered list), elsewhere the count stops at the cap. The page then says "about"
-    or "more than" (admin/supply/pagination.html).
+    Past the cap the exact number is not worth a scan: on PostgreSQL the planner's estimate stands in (EXPLAIN, which
+    reads no rows), elsewhere the count stops at the cap; the page then says "about" or "more than"
+    (admin/supply/pagination.html). On PostgreSQL the estimate is asked every time, even when the capped count turns
+    out exact, so a page makes the same queries whatever the size of the table.
     """
 
     COUNT_CAP = 1000
@@ -66,30 +67,23 @@ class QueuePaginator(Paginator):
         rows = self.object_list
         if not hasattr(rows, "query"):
             return len(rows)
+        estimate = self._estimate(rows)
         bounded = rows.order_by()[: self.COUNT_CAP + 1].count()
         if bounded <= self.COUNT_CAP:
             return bounded
         self.count_is_exact = False
-        return max(self._estimate(rows) or 0, self.COUNT_CAP + 1)
+        return max(estimate or 0, self.COUNT_CAP + 1)
 
     @property
     def count_is_estimated(self) -> bool:
         return not self.count_is_exact and self.count > self.COUNT_CAP + 1
 
     def _estimate(self, rows) -> int | None:
-        connection = connections[rows.db]
-        if connection.vendor != "postgresql":
+        """The planner's row estimate for this very query (no row is read); for the whole table it comes from
+        pg_class.reltuples, for a filtered list from the column statistics."""
+        if connections[rows.db].vendor != "postgresql":
             return None
-        with connection.cursor() as cursor:
-            if not rows.query.where:
-                cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [rows.model._meta.db_table]
-                )
-                row = cursor.fetchone()
-                if row and row[0] > 0:
-                    return int(row[0])
-            # A filtered list, or a table never analysed: the planner's guess for this very query.
-            plan = rows.order_by().explain(format="json")
+        plan = rows.order_by().explain(format="json")
         try:
             return int(json.loads(plan)[0]["Plan"]["Plan Rows"])
         except (ValueError, KeyError, IndexError, TypeError):
