@@ -18,7 +18,7 @@ A record the caller cannot see is a 404; a record it sees but may not change is 
 a read-scope key writes nothing, and a service that refuses the caller's role is a 403 too.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers
 
@@ -26,7 +26,7 @@ from alliance_portal.api_auth import Caller, get_caller
 from members.models import Organisation, Site
 
 from ..models import Commitment, SupplyRequest, SupplyRequestQuerySet
-from ..selectors import REQUEST_JOINS, supplier_visible_requests, with_risk_level
+from ..selectors import REQUEST_JOINS, with_risk_level
 from ..services import Actor
 
 
@@ -53,11 +53,18 @@ def visible_requests(caller: Caller) -> QuerySet[SupplyRequest]:
     if caller.is_staff:
         return with_risk_level(SupplyRequest.objects.select_related(*REQUEST_JOINS))
     kind = _kind(caller)
-    if kind == Organisation.Kind.SUPPLIER:
-        return supplier_visible_requests(supplier=caller.organisation)
     requests = SupplyRequest.objects.select_related(*REQUEST_JOINS)
     if kind is None:
         requests = requests.none()
+    elif kind == Organisation.Kind.SUPPLIER:
+        # What supply.selectors.supplier_visible_requests allows, written with IN (subquery) rather than EXISTS:
+        # PostgreSQL hashes the subquery once instead of probing it for each of a hundred thousand rows.
+        supplied = Organisation.categories_supplied.through.objects.filter(organisation_id=caller.organisation_id)
+        committed_to = Commitment.objects.filter(supplier_id=caller.organisation_id)
+        requests = requests.filter(
+            Q(status=SupplyRequest.Status.APPROVED, category_id__in=supplied.values("materialcategory_id"))
+            | Q(pk__in=committed_to.values("request_id"))
+        )
     elif kind == Organisation.Kind.FAB:
         requests = requests.filter(organisation_id=caller.organisation_id)
     else:

@@ -29,6 +29,7 @@ from .access import (
     sees_private_part,
     visible_requests,
 )
+from .pagination import UncountedPagination
 
 S = SupplyRequest.Status
 FILL_STATES = [
@@ -255,7 +256,7 @@ def _transition_schema(description: str, body=None):
             "What you see depends on who you are: the secretariat sees every request; a fab its own, drafts "
             "included; a materials supplier the approved requests in its categories and those it has committed "
             "to; other member organisations the open requests. Only the requesting fab and the secretariat see a "
-            "request's justification and override reason."
+            "request's justification and override reason. Pages come without a total count: follow `next`."
         )
     ),
     create=extend_schema(
@@ -281,6 +282,7 @@ class SupplyRequestViewSet(
     serializer_class = SupplyRequestSerializer
     write_serializer_class = SupplyRequestWriteSerializer
     filterset_class = SupplyRequestFilter
+    pagination_class = UncountedPagination
     search_fields = ["material", "specification"]
     ordering_fields = ["priority", "needed_by", "days_of_stock", "submitted_at", "created_at", "updated_at"]
     ordering = ["-priority", "submitted_at", "pk"]

@@ -171,14 +171,21 @@ ACTIONS = [
     ("cancel", "submitted", {"reason": "Found stock"}, FAB_WRITERS_API | {"secretariat"}),
     ("reconfirm", "approved", {}, FAB_WRITERS_API),
     ("override-priority", "submitted", {"priority": 500, "reason": "Line stops"}, {"secretariat"}),
+    ("fulfil", "delivered_request", {}, FAB_WRITERS_API | {"secretariat"}),
 ]
+
+
+@pytest.fixture
+def delivered_request(approved):
+    deliver_all(approved)
+    return approved
 
 
 def visible(role: str, fixture: str) -> bool:
     if role == "secretariat" or role in FAB_ROLES:
         return True
     if role in SUPPLIER_ROLES:
-        return fixture == "approved"
+        return fixture in ("approved", "delivered_request")
     if role == "partner_key":
         return fixture != "draft"
     return False
