@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from alliance_portal.models import IdempotencyKey
+from members.models import RiskArea
 from supply import services
 from supply.models import RequestTransition, SupplyRequest
 from supply.services import Actor
@@ -365,6 +366,25 @@ def test_bad_page_is_404_not_500(query, secretariat, submitted):
 
 def test_an_empty_list_is_one_empty_page(secretariat):
     assert login(secretariat).get(LIST).json() == {"next": None, "previous": None, "results": []}
+
+
+def test_a_risk_level_change_shows_in_updated_since_and_the_etag(secretariat, approved, draft):
+    client = login(secretariat)
+    etag = client.get(detail(approved))["ETag"]
+    cutoff = timezone.now()
+    services.priority_recompute_bulk()  # nothing moved: nothing is marked changed
+
+    assert materials(client.get(LIST, {"updated_since": cutoff.isoformat()})) == set()
+    assert client.get(detail(approved))["ETag"] == etag
+
+    area = RiskArea.objects.get(province="hubei", city="武汉")
+    area.level = "low"
+    area.save()
+
+    changed = client.get(LIST, {"updated_since": cutoff.isoformat()})
+    assert {row["id"] for row in changed.json()["results"]} == {approved.pk, draft.pk}
+    assert client.get(detail(approved))["ETag"] != etag
+    assert client.get(detail(approved)).json()["risk_level"] == "low"
 
 
 @pytest.mark.parametrize(
