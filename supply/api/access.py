@@ -50,11 +50,11 @@ def _kind(caller: Caller) -> str | None:
 
 def visible_requests(caller: Caller) -> QuerySet[SupplyRequest]:
     """The requests this caller may read, with their joins and the delivery city's current risk level."""
-    if caller.is_staff:
-        return with_risk_level(SupplyRequest.objects.select_related(*REQUEST_JOINS))
     kind = _kind(caller)
     requests = SupplyRequest.objects.select_related(*REQUEST_JOINS)
-    if kind is None:
+    if caller.is_staff:
+        pass
+    elif kind is None:
         requests = requests.none()
     elif kind == Organisation.Kind.SUPPLIER:
         # What supply.selectors.supplier_visible_requests allows, written with IN (subquery) rather than EXISTS:
