@@ -12,6 +12,9 @@ COMMITMENT_SHIPPED = "commitment.shipped"
 COMMITMENT_DELIVERED = "commitment.delivered"
 COMMITMENT_WITHDRAWN = "commitment.withdrawn"
 COMMITMENT_DECLINED = "commitment.declined"
+NOTICE_PUBLISHED = "notice.published"
+NOTICE_REMINDER = "notice.reminder"
+NOTICE_ESCALATED = "notice.escalated"
 
 ALL = [
     SUPPLY_REQUEST_SUBMITTED,
@@ -26,4 +29,7 @@ ALL = [
     COMMITMENT_DELIVERED,
     COMMITMENT_WITHDRAWN,
     COMMITMENT_DECLINED,
+    NOTICE_PUBLISHED,
+    NOTICE_REMINDER,
+    NOTICE_ESCALATED,
 ]
