@@ -232,6 +232,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "supply-recompute-priorities": {"task": "supply.tasks.recompute_priorities", "schedule": 3600},
     # Reports each request that became stale once (re-confirming clears the report).
     "supply-flag-stale-requests": {"task": "supply.tasks.flag_stale_requests", "schedule": 3600},
+    # A notice scheduled for 9:00 goes out within the minute.
+    "notices-publish-due": {"task": "notices.tasks.publish_due_notices", "schedule": 60},
+    "notices-ack-reminders": {"task": "notices.tasks.remind_unacknowledged_notices", "schedule": 3600},
 }
 
 REST_FRAMEWORK = {
@@ -323,3 +326,7 @@ SUPPLY_PRIORITY_WEIGHTS = {
 }
 SUPPLY_STALE_AFTER_DAYS = env_int("SUPPLY_STALE_AFTER_DAYS", 7)
 SUPPLY_CAPACITY_STALE_AFTER_DAYS = env_int("SUPPLY_CAPACITY_STALE_AFTER_DAYS", 14)
+
+# Notices asking for acknowledgement: organisations missing after this many hours are reminded once, and after as
+# long again escalated to the secretariat once.
+NOTICE_ACK_REMINDER_HOURS = env_int("NOTICE_ACK_REMINDER_HOURS", 24)

@@ -1,0 +1,15 @@
+"""Periodic work of notices (celery beat, see CELERY_BEAT_SCHEDULE): thin, the services decide."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def publish_due_notices() -> int:
+    return services.publish_due_notices()
+
+
+@shared_task
+def remind_unacknowledged_notices() -> dict:
+    return services.remind_unacknowledged()
