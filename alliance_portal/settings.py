@@ -235,6 +235,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # A notice scheduled for 9:00 goes out within the minute.
     "notices-publish-due": {"task": "notices.tasks.publish_due_notices", "schedule": 60},
     "notices-ack-reminders": {"task": "notices.tasks.remind_unacknowledged_notices", "schedule": 3600},
+    # Alerts whose message was lost (broker restarted, worker killed) or whose retry is due go out again.
+    "alerts-requeue": {"task": "notices.alert_tasks.requeue_alerts", "schedule": 60},
 }
 
 REST_FRAMEWORK = {
@@ -326,6 +328,22 @@ SUPPLY_PRIORITY_WEIGHTS = {
 }
 SUPPLY_STALE_AFTER_DAYS = env_int("SUPPLY_STALE_AFTER_DAYS", 7)
 SUPPLY_CAPACITY_STALE_AFTER_DAYS = env_int("SUPPLY_CAPACITY_STALE_AFTER_DAYS", 14)
+
+# Alert pipeline (notices.alert_services; README "Alert pipeline"). A row stuck in "sending" longer than
+# ALERT_SENDING_TIMEOUT_SECONDS belonged to a dead worker and goes back to pending: keep it well above the longest
+# delivery (an email batch, ALERT_HTTP_TIMEOUT_SECONDS for a webhook) and below CELERY_VISIBILITY_TIMEOUT.
+ALERT_MAX_ATTEMPTS = env_int("ALERT_MAX_ATTEMPTS", 8)
+ALERT_RETRY_BASE_SECONDS = env_int("ALERT_RETRY_BASE_SECONDS", 60)
+ALERT_RETRY_MAX_SECONDS = env_int("ALERT_RETRY_MAX_SECONDS", 6 * 3600)
+ALERT_SENDING_TIMEOUT_SECONDS = env_int("ALERT_SENDING_TIMEOUT_SECONDS", 600)
+# A new row's own message gets this long before the periodic scan sends it again.
+ALERT_REQUEUE_GRACE_SECONDS = env_int("ALERT_REQUEUE_GRACE_SECONDS", 60)
+ALERT_EMAIL_BATCH_SIZE = env_int("ALERT_EMAIL_BATCH_SIZE", 100)
+ALERT_HTTP_TIMEOUT_SECONDS = env_int("ALERT_HTTP_TIMEOUT_SECONDS", 10)
+# Partner webhooks must be HTTPS; plain http only to a loopback address, and never in production by default.
+ALERT_WEBHOOK_ALLOW_HTTP_LOOPBACK = env_bool("ALERT_WEBHOOK_ALLOW_HTTP_LOOPBACK", not PRODUCTION)
+# Where the secretariat's alerts go; empty: the email of every active staff user.
+ALERT_SECRETARIAT_EMAILS = env_list("ALERT_SECRETARIAT_EMAILS", [])
 
 # Notices asking for acknowledgement: organisations missing after this many hours are reminded once, and after as
 # long again escalated to the secretariat once.
