@@ -8,14 +8,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from members.models import SecretariatContact
+from notices.selectors import public_notices
 
 logger = logging.getLogger(__name__)
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    # Notices do not exist yet; the home page shows the latest public ones once they do.
-    return render(request, "home.html", {"notices": []})
+    return render(request, "home.html", {"notices": list(public_notices(limit=5))})
 
 
 @require_safe

@@ -17,7 +17,7 @@ def _english(client: Client) -> Client:
     return client
 
 
-def test_home_for_each_role(role_client):
+def test_home_for_each_role(role_client, db):  # the home page lists the latest public notices
     role, client = role_client
     response = _english(client).get("/")
     assert response.status_code == 200

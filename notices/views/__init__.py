@@ -1,0 +1,1 @@
+"""The notice pages, one module per audience: members (list, detail, acknowledge) and the secretariat."""

@@ -1,0 +1,118 @@
+"""What members see: the notices addressed to their organisation, one notice in full, and the acknowledge button."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from alliance_portal.errors import ConflictError
+
+from .. import services
+from ..forms import NoticeFilterForm
+from ..markdown import render as render_markdown
+from ..models import Acknowledgement, Notice
+from ..selectors import notice_list as notice_list_query
+from .access import forbidden, membership_for, visible_notice
+
+PAGE_SIZE = 20
+
+
+@require_safe
+@login_required
+def notice_list(request: HttpRequest) -> HttpResponse:
+    membership = membership_for(request.user)
+    form = NoticeFilterForm(request.GET or None)
+    notices = notice_list_query(
+        organisation=membership.organisation if membership else None,
+        user=request.user,
+        is_staff=request.user.is_staff,
+        category=form.category_value(),
+    )
+    page_obj = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page_obj": page_obj, "has_organisation": membership is not None}
+    return render(request, "notices/notice_list.html", context)
+
+
+def in_language(zh: str, en: str) -> tuple[str, bool]:
+    """The text in the page's language, or the other one with a flag saying so."""
+    chinese = (translation.get_language() or "zh-hans").startswith("zh")
+    first, second = (zh, en) if chinese else (en, zh)
+    return (first, False) if first.strip() else (second, bool(second.strip()))
+
+
+@require_safe
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        # Visitors read the public notices of the home page; any other id sends them to sign in, public or not
+        # saying nothing about it.
+        notice = Notice.objects.filter(pk=pk, status=Notice.Status.PUBLISHED, is_public=True).first()
+        if notice is None:
+            return redirect_to_login(request.get_full_path())
+    else:
+        notice = visible_notice(request, pk)
+        services.notice_mark_read(notice=notice, user=request.user)
+    membership = membership_for(request.user)
+    body, other_language = in_language(notice.body_zh, notice.body_en)
+    acknowledgement = None
+    if membership is not None:
+        acknowledgement = (
+            Acknowledgement.objects.select_related("user", "api_key")
+            .filter(notice=notice, organisation=membership.organisation)
+            .first()
+        )
+    context = {
+        "notice": notice,
+        "body_html": render_markdown(body),
+        "other_language": other_language,
+        "attachments": list(notice.attachments.all()),
+        "acknowledgement": acknowledgement,
+        "asks_ack": notice.requires_ack and membership is not None and notice.status == Notice.Status.PUBLISHED,
+        "can_acknowledge": membership is not None and membership.can_write,
+    }
+    return render(request, "notices/notice_detail.html", context)
+
+
+@require_POST
+@login_required
+def notice_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = membership_for(request.user)
+    if membership is None:
+        raise Http404
+    notice = visible_notice(request, pk)
+    if not membership.can_write:
+        return forbidden(request, _("Your role in your organisation is read-only; ask its administrator."))
+    try:
+        acknowledgement, created = services.notice_acknowledge(notice=notice, user=request.user)
+    except PermissionError:
+        # Visible to the secretariat but not addressed to the user's own organisation.
+        raise Http404 from None
+    except ConflictError as error:
+        messages.error(request, error.message)
+    else:
+        if created:
+            messages.success(request, _("Thank you: your organisation has acknowledged this notice."))
+        else:
+            messages.info(
+                request,
+                _("%(who)s already acknowledged this notice for your organisation.")
+                % {"who": acknowledgement.by or _("A colleague")},
+            )
+    return redirect(reverse("notices:detail", args=[notice.pk]))
+
+
+@require_safe
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    notice = visible_notice(request, pk)
+    attachment = get_object_or_404(notice.attachments, pk=attachment_pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type)
