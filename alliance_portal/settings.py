@@ -285,6 +285,7 @@ SPECTACULAR_SETTINGS = {
         "SupplyRequestStatusEnum": "supply.models.SupplyRequest.Status",
         "CommitmentStatusEnum": "supply.models.Commitment.Status",
         "FillStateEnum": "supply.api.requests.FILL_STATES",
+        "AlertEventEnum": "notices.alert_api.EVENT_CHOICES",
     },
 }
 # Failed API key attempts from one address before that address is refused for AXES_COOLOFF_MINUTES.

@@ -1,0 +1,120 @@
+"""The secretariat's admin of the alert pipeline: the delivery log (retry failed rows), events, webhook endpoints,
+robots and subscriptions. Alerts and events are read-only: they change only through the pipeline's services."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import alert_services
+from .alert_models import Alert, ChatRobot, Event, Subscription, WebhookEndpoint
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Alert)
+class AlertAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "event_name",
+        "organisation",
+        "channel",
+        "destination",
+        "status",
+        "attempts",
+        "delivered_at",
+    ]
+    list_filter = ["status", "event__name", "channel"]
+    list_select_related = ["event", "organisation", "webhook", "robot"]
+    search_fields = ["=delivery_id", "email", "organisation__slug", "organisation__name_zh", "organisation__name_en"]
+    date_hierarchy = "created_at"
+    actions = ["retry_failed"]
+    readonly_fields = [f.name for f in Alert._meta.fields]
+    show_full_result_count = False
+
+    @admin.display(description=_("event"), ordering="event__name")
+    def event_name(self, obj):
+        return obj.event.name
+
+    @admin.display(description=_("destination"))
+    def destination(self, obj):
+        return obj.destination
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("notices.change_alert")
+
+    @admin.action(description=_("Retry selected failed alerts"), permissions=["retry"])
+    def retry_failed(self, request, queryset):
+        count = alert_services.alerts_retry(alert_ids=list(queryset.values_list("pk", flat=True)))
+        skipped = queryset.count() - count
+        self.message_user(
+            request,
+            ngettext("%(count)d failed alert queued again.", "%(count)d failed alerts queued again.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+        if skipped > 0:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d selected alert was not failed and was left alone.",
+                    "%(count)d selected alerts were not failed and were left alone.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "name", "object_type", "object_id", "organisation"]
+    list_filter = ["name"]
+    list_select_related = ["organisation"]
+    search_fields = ["object_id", "organisation__slug"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["name", "object_type", "object_id", "organisation", "payload", "created_at"]
+    show_full_result_count = False
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ["url", "organisation", "active", "created_at"]
+    list_filter = ["active"]
+    list_select_related = ["organisation"]
+    search_fields = ["url", "organisation__slug", "organisation__name_zh", "organisation__name_en"]
+    autocomplete_fields = ["organisation"]
+    readonly_fields = ["secret", "created_at", "updated_at"]
+    fields = ["organisation", "url", "description", "event_types", "active", "secret", "created_at", "updated_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: the delivery log keeps pointing at it
+
+
+@admin.register(ChatRobot)
+class ChatRobotAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "organisation", "language", "active"]
+    list_filter = ["kind", "active"]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "organisation__slug", "organisation__name_zh", "organisation__name_en"]
+    autocomplete_fields = ["organisation"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "event_type", "channel", "enabled"]
+    list_filter = ["event_type", "channel", "enabled"]
+    list_select_related = ["organisation"]
+    search_fields = ["organisation__slug", "organisation__name_zh", "organisation__name_en"]
+    autocomplete_fields = ["organisation"]

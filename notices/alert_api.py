@@ -1,0 +1,256 @@
+"""REST API of the alert pipeline: `webhooks` (an organisation's own endpoints) and `alerts` (its delivery log).
+
+Querysets are scoped to the caller first: another organisation's endpoint or alert is a 404. Reading needs any
+role of the organisation (or a read key); changing an endpoint needs its administrator, a write key or the
+secretariat. Nothing is deleted: DELETE deactivates an endpoint.
+"""
+
+import django_filters
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from alliance_portal.api import CreateWithOutputMixin, ListWithOutputMixin
+from alliance_portal.api_auth import CanEditOwnOrganisation, HasScope, get_caller
+from alliance_portal.api_schema import PortalAutoSchema
+from alliance_portal.idempotency import IdempotentCreateMixin
+from members.models import Organisation
+
+from . import alert_services, events
+from .alert_models import Alert, Channel, WebhookEndpoint
+from .alert_selectors import alerts_visible_to
+from .channels.webhook import url_problem
+
+EVENT_CHOICES = [(e, e) for e in events.ALL]
+
+
+# --- webhooks ------------------------------------------------------------------------------------------------------
+
+
+class WebhookSerializer(serializers.ModelSerializer):
+    organization = serializers.SlugRelatedField(source="organisation", slug_field="slug", read_only=True)
+    event_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=EVENT_CHOICES),
+        read_only=True,
+        help_text=_("Event types delivered to this endpoint; empty: every event that concerns the organisation."),
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "organization", "url", "description", "event_types", "active", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class WebhookCreatedSerializer(WebhookSerializer):
+    secret = serializers.CharField(
+        read_only=True, help_text=_("The signing secret. Keep it: verify X-Alliance-Signature with it.")
+    )
+
+    class Meta(WebhookSerializer.Meta):
+        fields = [*WebhookSerializer.Meta.fields, "secret"]
+        read_only_fields = fields
+
+
+class WebhookWriteSerializer(serializers.ModelSerializer):
+    organization = serializers.SlugRelatedField(
+        source="organisation",
+        slug_field="slug",
+        queryset=Organisation.objects.all(),
+        required=False,
+        help_text=_("Secretariat only: the organisation the endpoint belongs to. Others create their own."),
+    )
+    event_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=EVENT_CHOICES),
+        required=False,
+        allow_empty=True,
+        help_text=_("Event types to deliver; empty or absent: every event that concerns the organisation."),
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["organization", "url", "description", "event_types", "active"]
+
+    def validate_url(self, value):
+        problem = url_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
+
+    def validate(self, attrs):
+        caller = get_caller(self.context["request"])
+        organisation = attrs.get("organisation")
+        if self.instance is not None:
+            if organisation is not None and organisation != self.instance.organisation:
+                raise serializers.ValidationError(
+                    {"organization": [_("An endpoint cannot move to another organisation.")]}
+                )
+        elif caller.is_staff:
+            if organisation is None:
+                raise serializers.ValidationError({"organization": [_("This field is required.")]})
+        else:
+            if organisation is not None and organisation.pk != caller.organisation_id:
+                raise serializers.ValidationError(
+                    {"organization": [_("You can only add endpoints of your own organisation.")]}
+                )
+            attrs["organisation"] = caller.organisation
+        return attrs
+
+
+class TestDeliverySerializer(serializers.Serializer):
+    delivered = serializers.BooleanField()
+    delivery_id = serializers.UUIDField()
+    status_code = serializers.IntegerField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)
+
+
+@extend_schema_view(
+    list=extend_schema(description=_("Your organisation's webhook endpoints (the secretariat sees all).")),
+    create=extend_schema(
+        description=_("Adds an endpoint; the answer carries its signing secret."),
+        responses={201: WebhookCreatedSerializer},
+    ),
+    update=extend_schema(description=_("Your organisation's administrators, write keys and the secretariat.")),
+    partial_update=extend_schema(description=_("Your organisation's administrators, write keys and the secretariat.")),
+    destroy=extend_schema(description=_("Deactivates the endpoint (it is kept, with its delivery log).")),
+)
+class WebhookViewSet(
+    IdempotentCreateMixin,
+    CreateWithOutputMixin,
+    ListWithOutputMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Partner webhooks: HTTPS endpoints that receive the organisation's events as signed JSON POSTs."""
+
+    serializer_class = WebhookSerializer
+    write_serializer_class = WebhookWriteSerializer
+    permission_classes = [HasScope, CanEditOwnOrganisation]
+    schema = PortalAutoSchema()
+    ordering = ["id"]
+    ordering_fields = ["id", "created_at"]
+    filterset_fields = ["active"]
+    search_fields = ["url", "description"]
+
+    def get_queryset(self):
+        caller = get_caller(self.request)
+        endpoints = WebhookEndpoint.objects.select_related("organisation").order_by("id")
+        if caller.is_staff:
+            return endpoints
+        if caller.organisation_id is None:
+            return endpoints.none()
+        return endpoints.filter(organisation_id=caller.organisation_id)
+
+    def get_serializer_class(self):
+        if self.action == "test":
+            return TestDeliverySerializer
+        return super().get_serializer_class()
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+    def get_output_serializer(self, *args, **kwargs):
+        if self.action == "create":
+            kwargs.setdefault("context", self.get_serializer_context())
+            return WebhookCreatedSerializer(*args, **kwargs)
+        return super().get_output_serializer(*args, **kwargs)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(self.get_output_serializer(serializer.instance).data)
+
+    def destroy(self, request, *args, **kwargs):
+        endpoint = self.get_object()
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(active=False)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=None,
+        responses={200: TestDeliverySerializer},
+        description=_("Sends a signed test delivery (event webhook.test) to the endpoint now and reports the answer."),
+    )
+    @action(detail=True, methods=["post"])
+    def test(self, request, pk=None):
+        endpoint = self.get_object()
+        return Response(alert_services.webhook_test_delivery(endpoint=endpoint))
+
+    @extend_schema(
+        responses={200: inline_serializer("WebhookSecret", {"secret": serializers.CharField()})},
+        description=_("The endpoint's signing secret: for its organisation's administrators and write keys."),
+    )
+    @action(detail=True, methods=["get"])
+    def secret(self, request, pk=None):
+        endpoint = self.get_object()
+        if not get_caller(request).can_edit:
+            raise exceptions.PermissionDenied(_("Only an administrator of your organisation can read the secret."))
+        return Response({"secret": endpoint.secret})
+
+
+# --- alerts --------------------------------------------------------------------------------------------------------
+
+
+class AlertFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Alert.Status.choices)
+    channel = django_filters.ChoiceFilter(choices=Channel.choices)
+    event = django_filters.ChoiceFilter(field_name="event__name", choices=EVENT_CHOICES, label=_("Event type"))
+
+    class Meta:
+        model = Alert
+        fields = ["status", "channel", "event"]
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    event = serializers.ChoiceField(source="event.name", choices=EVENT_CHOICES, read_only=True)
+    event_id = serializers.IntegerField(read_only=True)
+    event_created_at = serializers.DateTimeField(source="event.created_at", read_only=True)
+    organization = serializers.SlugRelatedField(source="organisation", slug_field="slug", read_only=True)
+    destination = serializers.CharField(read_only=True, help_text=_("Email address, webhook URL or robot name."))
+
+    class Meta:
+        model = Alert
+        fields = [
+            "delivery_id",
+            "event",
+            "event_id",
+            "event_created_at",
+            "organization",
+            "channel",
+            "destination",
+            "language",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "delivered_at",
+            "last_error",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    list=extend_schema(description=_("The delivery log of your organisation's alerts (the secretariat sees all).")),
+)
+class AlertViewSet(viewsets.ReadOnlyModelViewSet):
+    """Alerts: one message to one recipient over one channel, and what became of it."""
+
+    serializer_class = AlertSerializer
+    filterset_class = AlertFilter
+    permission_classes = [HasScope]
+    lookup_field = "delivery_id"
+    ordering = ["-created_at", "-id"]
+    ordering_fields = ["created_at"]
+    schema = PortalAutoSchema()
+
+    def get_queryset(self):
+        caller = get_caller(self.request)
+        return alerts_visible_to(organisation_id=caller.organisation_id, is_staff=caller.is_staff).order_by(
+            "-created_at", "-id"
+        )
