@@ -2,6 +2,7 @@ from rest_framework.routers import DefaultRouter
 
 from members.api import MaterialCategoryViewSet, OrganizationViewSet, RiskAreaViewSet, SiteViewSet
 from notices.alert_api import AlertViewSet, WebhookViewSet
+from notices.api import NoticeViewSet
 from supply.api import CommitmentViewSet, SupplyRequestViewSet
 
 router = DefaultRouter()
@@ -11,6 +12,7 @@ router.register("risk-areas", RiskAreaViewSet, basename="risk-area")
 router.register("material-categories", MaterialCategoryViewSet, basename="material-category")
 router.register("supply-requests", SupplyRequestViewSet, basename="supply-request")
 router.register("commitments", CommitmentViewSet, basename="commitment")
+router.register("notices", NoticeViewSet, basename="notice")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("alerts", AlertViewSet, basename="alert")
 

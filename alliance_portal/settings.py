@@ -285,6 +285,10 @@ SPECTACULAR_SETTINGS = {
         "SupplyRequestStatusEnum": "supply.models.SupplyRequest.Status",
         "CommitmentStatusEnum": "supply.models.Commitment.Status",
         "FillStateEnum": "supply.api.requests.FILL_STATES",
+        "ProvinceEnum": "members.regions.Province",
+        "NoticeStatusEnum": "notices.models.Notice.Status",
+        "NoticeCategoryEnum": "notices.models.Notice.Category",
+        "NoticeAudienceEnum": "notices.models.Notice.Audience",
         "AlertEventEnum": "notices.alert_api.EVENT_CHOICES",
     },
 }

@@ -1,0 +1,187 @@
+"""REST API of notices: `notices`, filtered to the caller's audience, and the `acknowledge` action.
+
+A partner's key reads the notices addressed to its organisation, a signed-in member those of theirs, the secretariat
+every notice (drafts and scheduled included). A notice outside the caller's audience is a 404. Acknowledging needs a
+write key or the admin or member role; it is once per organisation, so a second call answers the first
+acknowledgement again.
+"""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from alliance_portal.api import ListWithOutputMixin
+from alliance_portal.api_auth import HasScope, get_caller
+from alliance_portal.api_schema import PortalAutoSchema
+from alliance_portal.idempotency import idempotent
+from members.filters import UPDATED_SINCE_HELP
+from members.models import Organisation
+from members.regions import Province
+
+from . import services
+from .markdown import render
+from .models import Acknowledgement, Notice, NoticeAttachment
+from .selectors import visible_notices
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text=_("Download it with the same credentials."))
+
+    class Meta:
+        model = NoticeAttachment
+        fields = ["id", "name", "content_type", "size", "url"]
+        read_only_fields = fields
+
+    def get_url(self, obj) -> str:
+        path = reverse("notices:attachment", args=[obj.notice_id, obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    body_html_zh = serializers.SerializerMethodField(help_text=_("body_zh rendered to HTML and sanitised."))
+    body_html_en = serializers.SerializerMethodField(help_text=_("body_en rendered to HTML and sanitised."))
+    kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=Organisation.Kind.choices),
+        read_only=True,
+        help_text=_("With audience_kind=kinds: the kinds of organisation addressed."),
+    )
+    provinces = serializers.ListField(
+        child=serializers.ChoiceField(choices=Province.choices),
+        read_only=True,
+        help_text=_("With audience_kind=provinces: the provinces addressed."),
+    )
+    acknowledged = serializers.BooleanField(
+        read_only=True, help_text=_("The caller's organisation has acknowledged this notice.")
+    )
+    acknowledged_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "title_zh",
+            "title_en",
+            "body_zh",
+            "body_en",
+            "body_html_zh",
+            "body_html_en",
+            "category",
+            "status",
+            "audience_kind",
+            "kinds",
+            "provinces",
+            "pinned",
+            "requires_ack",
+            "is_public",
+            "publish_at",
+            "published_at",
+            "updated_at",
+            "acknowledged",
+            "acknowledged_at",
+            "attachments",
+        ]
+        read_only_fields = fields
+
+    def get_body_html_zh(self, obj) -> str:
+        return str(render(obj.body_zh))
+
+    def get_body_html_en(self, obj) -> str:
+        return str(render(obj.body_en))
+
+
+class NoticeFilter(django_filters.FilterSet):
+    category = django_filters.ChoiceFilter(choices=Notice.Category.choices, label=_("Category"))
+    status = django_filters.ChoiceFilter(
+        choices=Notice.Status.choices,
+        label=_("Status (members only ever see published and archived notices; the secretariat sees all)"),
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label=UPDATED_SINCE_HELP
+    )
+    unacknowledged = django_filters.BooleanFilter(
+        method="filter_unacknowledged",
+        label=_("true: only published notices asking for acknowledgement that your organisation has not acknowledged"),
+    )
+
+    class Meta:
+        model = Notice
+        fields = []
+
+    def filter_unacknowledged(self, queryset, name, value):
+        waiting = {"status": Notice.Status.PUBLISHED, "requires_ack": True, "acknowledged": False}
+        return queryset.filter(**waiting) if value else queryset.exclude(**waiting)
+
+
+class CanAcknowledge(permissions.BasePermission):
+    message = _("Your role in your organisation is read-only; ask its administrator.")
+
+    def has_permission(self, request, view):
+        caller = get_caller(request)
+        return caller.organisation is not None and caller.can_write
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description=_(
+            "The notices addressed to the caller's organisation (a key's, or the signed-in member's), pinned first "
+            "then newest; the secretariat sees every notice, drafts included. `unacknowledged=true` lists what "
+            "your organisation still has to acknowledge."
+        )
+    ),
+    retrieve=extend_schema(description=_("One notice; a notice not addressed to your organisation is a 404.")),
+)
+class NoticeViewSet(ListWithOutputMixin, viewsets.ReadOnlyModelViewSet):
+    """The secretariat's notices, bilingual, with their Markdown and its sanitised HTML, and whether the caller's
+    organisation has acknowledged them."""
+
+    serializer_class = NoticeSerializer
+    filterset_class = NoticeFilter
+    permission_classes = [HasScope]
+    search_fields = ["title_zh", "title_en"]
+    ordering_fields = ["published_at", "updated_at"]
+    ordering = ["-pinned", "-published_at", "-pk"]
+    idempotent_actions = ("acknowledge",)
+    schema = PortalAutoSchema()
+
+    def get_queryset(self):
+        caller = get_caller(self.request)
+        notices = visible_notices(organisation=caller.organisation, is_staff=caller.is_staff)
+        acknowledgements = Acknowledgement.objects.filter(notice=OuterRef("pk"), organisation_id=caller.organisation_id)
+        return notices.annotate(
+            acknowledged=Exists(acknowledgements),
+            acknowledged_at=Subquery(acknowledgements.values("at")[:1]),
+        ).prefetch_related("attachments")
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: NoticeSerializer},
+        description=_(
+            "Your organisation acknowledges the notice (once per organisation: calling again changes nothing and "
+            "answers the same). Admins, members and write keys; 409 if the notice asks for no acknowledgement."
+        ),
+    )
+    @action(detail=True, methods=["post"], permission_classes=[HasScope, CanAcknowledge])
+    @idempotent
+    def acknowledge(self, request, pk=None):
+        notice = self.get_object()
+        caller = get_caller(request)
+        try:
+            services.notice_acknowledge(
+                notice=notice,
+                user=request.user if caller.api_key is None else None,
+                organisation=caller.organisation,
+                api_key=caller.api_key,
+            )
+        except PermissionError:
+            raise exceptions.NotFound() from None
+        return Response(self.get_serializer(self.get_queryset().get(pk=notice.pk)).data)

@@ -1,0 +1,148 @@
+"""`/api/v1/notices/`: audience-filtered for each caller, filters, the idempotent acknowledge action, constant
+query counts."""
+
+import pytest
+
+from notices.models import Acknowledgement, Notice
+
+from ..api_helpers import API_ROLES, api_client, query_count
+from ..members.factories import UserFactory
+from .factories import make_notice
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/notices/"
+# Roles that act for `org` (the Wuhan fab of tests/conftest.py).
+OWN = {"org_admin", "org_member", "org_viewer", "read_key", "write_key"}
+
+
+@pytest.fixture
+def notices(org, other_org):
+    return {
+        "all": make_notice(title_en="To all", audience_kind="all"),
+        "hubei": make_notice(
+            title_en="To Hubei", audience_kind="provinces", provinces=["hubei"], requires_ack=True, category="urgent"
+        ),
+        "other": make_notice(title_en="To the other", audience_kind="organisations", organisations=[other_org]),
+        "draft": make_notice(title_en="A draft", status="draft"),
+    }
+
+
+def _titles(response) -> set[str]:
+    assert response.status_code == 200, response.content
+    return {row["title_en"] for row in response.json()["results"]}
+
+
+@pytest.mark.parametrize("role", API_ROLES)
+def test_list_is_filtered_to_the_callers_audience(role, request, notices):
+    response = api_client(role, request).get(LIST)
+    if role == "anonymous":
+        assert response.status_code in (401, 403)
+        return
+    expected = {
+        "secretariat": {"To all", "To Hubei", "To the other", "A draft"},
+        "other_user": {"To all", "To the other"},
+        "no_org_user": set(),
+    }.get(role, {"To all", "To Hubei"})
+    assert _titles(response) == expected
+
+
+@pytest.mark.parametrize("role", API_ROLES)
+def test_detail_of_a_notice_outside_the_audience_is_not_found(role, request, notices):
+    response = api_client(role, request).get(f"{LIST}{notices['hubei'].pk}/")
+    expected = 200 if role in OWN | {"secretariat"} else {"anonymous": 401}.get(role, 404)
+    assert response.status_code in ((401, 403) if expected == 401 else (expected,))
+    if expected == 200:
+        body = response.json()
+        assert body["body_html_en"] == "<p>Body</p>"
+        assert body["provinces"] == ["hubei"] and body["requires_ack"] is True
+
+
+@pytest.mark.parametrize("role", API_ROLES)
+def test_acknowledge_for_each_role(role, request, notices, org):
+    response = api_client(role, request).post(f"{LIST}{notices['hubei'].pk}/acknowledge/")
+    expected = {
+        "org_admin": 200,
+        "org_member": 200,
+        "write_key": 200,
+        "org_viewer": 403,
+        "read_key": 403,
+        "secretariat": 403,  # no organisation of its own to acknowledge for
+        "other_user": 404,
+        "no_org_user": 403,
+        "anonymous": 401,
+    }[role]
+    assert response.status_code in ((401, 403) if expected == 401 else (expected,)), response.content
+    assert Acknowledgement.objects.filter(organisation=org).exists() == (expected == 200)
+    if expected == 200:
+        assert response.json()["acknowledged"] is True
+
+
+def test_acknowledge_is_idempotent_and_once_per_organisation(request, notices, org):
+    first = api_client("write_key", request).post(f"{LIST}{notices['hubei'].pk}/acknowledge/")
+    second = api_client("org_member", request).post(f"{LIST}{notices['hubei'].pk}/acknowledge/")
+    assert first.status_code == second.status_code == 200
+    assert first.json()["acknowledged_at"] == second.json()["acknowledged_at"]
+    ack = Acknowledgement.objects.get()
+    assert ack.organisation == org and ack.api_key is not None and ack.user is None
+
+
+def test_acknowledge_with_idempotency_key_replays(request, notices):
+    client = api_client("org_member", request)
+    url = f"{LIST}{notices['hubei'].pk}/acknowledge/"
+    first = client.post(url, headers={"Idempotency-Key": "ack-1"})
+    again = client.post(url, headers={"Idempotency-Key": "ack-1"})
+    assert first.status_code == again.status_code == 200
+    assert again["Idempotent-Replayed"] == "true"
+
+
+def test_acknowledging_a_notice_without_acknowledgement_is_a_conflict(request, notices):
+    response = api_client("org_member", request).post(f"{LIST}{notices['all'].pk}/acknowledge/")
+    assert response.status_code == 409 and response.json()["code"] == "no_ack_required"
+
+
+def test_acknowledge_wrong_method(request, notices):
+    assert api_client("org_member", request).get(f"{LIST}{notices['hubei'].pk}/acknowledge/").status_code == 405
+    assert api_client("org_member", request).delete(f"{LIST}{notices['hubei'].pk}/").status_code == 405
+    assert api_client("secretariat", request).post(LIST, {}).status_code == 405
+
+
+def test_filters(request, notices, org):
+    client = api_client("org_member", request)
+    assert _titles(client.get(LIST, {"category": "urgent"})) == {"To Hubei"}
+    assert _titles(client.get(LIST, {"unacknowledged": "true"})) == {"To Hubei"}
+    Acknowledgement.objects.create(notice=notices["hubei"], organisation=org)
+    assert _titles(client.get(LIST, {"unacknowledged": "true"})) == set()
+    staff = api_client("secretariat", request)
+    assert _titles(staff.get(LIST, {"status": "draft"})) == {"A draft"}
+    assert _titles(client.get(LIST, {"status": "draft"})) == set()
+    future = "2999-01-01T00:00:00Z"
+    assert _titles(client.get(LIST, {"updated_since": future})) == set()
+    assert client.get(LIST, {"category": "nonsense"}).status_code == 400
+
+
+def test_pinned_first_then_newest(request, notices):
+    make_notice(title_en="Pinned", pinned=True)
+    rows = api_client("org_member", request).get(LIST).json()["results"]
+    assert rows[0]["title_en"] == "Pinned"
+
+
+def test_list_query_count_is_constant(request, org):
+    client = api_client("org_member", request)
+    for index in range(3):
+        make_notice(title_en=f"N{index}", requires_ack=True)
+    few = query_count(client, LIST)
+    for index in range(3, 30):
+        make_notice(title_en=f"N{index}", requires_ack=True)
+    assert query_count(client, LIST) == few
+
+
+def test_user_without_organisation_sees_nothing(request, notices):
+    from ..api_helpers import login
+
+    assert _titles(login(UserFactory()).get(LIST)) == set()
+
+
+def test_archived_notice_stays_readable(request, notices):
+    Notice.objects.filter(pk=notices["all"].pk).update(status="archived")
+    assert "To all" in _titles(api_client("org_member", request).get(LIST))
