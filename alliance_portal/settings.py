@@ -136,6 +136,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            # Tests use an in-memory database unless this names a file (the real-worker alert test needs a file the
+            # Celery worker can open too).
+            "TEST": {"NAME": env_str("SQLITE_TEST_PATH") or None},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
