@@ -116,6 +116,8 @@ class SupplyRequest(models.Model):
                 name="supply_queue_idx",
                 condition=Q(status__in=["submitted", "approved"]),
             ),
+            # Lists of every status (a fab's history, a partner's full sync) keep the same order without a sort.
+            models.Index(fields=["-priority", "submitted_at", "id"], name="supply_priority_idx"),
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["category", "status"]),
         ]
