@@ -3,7 +3,7 @@
 A partner's key reads the notices addressed to its organisation, a signed-in member those of theirs, the secretariat
 every notice (drafts and scheduled included). A notice outside the caller's audience is a 404. Acknowledging needs a
 write key or the admin or member role; it is once per organisation, so a second call answers the first
-acknowledgement again.
+acknowledgement again. The secretariat (signed-in staff) may also draft, publish and archive notices.
 """
 
 import django_filters
@@ -15,10 +15,10 @@ from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from alliance_portal.api import ListWithOutputMixin
+from alliance_portal.api import CreateWithOutputMixin, ListWithOutputMixin
 from alliance_portal.api_auth import HasScope, get_caller
 from alliance_portal.api_schema import PortalAutoSchema
-from alliance_portal.idempotency import idempotent
+from alliance_portal.idempotency import IdempotentCreateMixin, idempotent
 from members.filters import UPDATED_SINCE_HELP
 from members.models import Organisation
 from members.regions import Province
@@ -96,6 +96,47 @@ class NoticeSerializer(serializers.ModelSerializer):
         return str(render(obj.body_en))
 
 
+class NoticeWriteSerializer(serializers.Serializer):
+    """A draft notice of the secretariat; publishing is its own action."""
+
+    title_zh = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    title_en = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    body_zh = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Markdown."))
+    body_en = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Markdown."))
+    category = serializers.ChoiceField(choices=Notice.Category.choices)
+    audience_kind = serializers.ChoiceField(choices=Notice.Audience.choices)
+    kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=Organisation.Kind.choices), required=False, default=list
+    )
+    provinces = serializers.ListField(
+        child=serializers.ChoiceField(choices=Province.choices), required=False, default=list
+    )
+    organizations = serializers.SlugRelatedField(
+        many=True,
+        slug_field="slug",
+        queryset=Organisation.objects.filter(status=Organisation.Status.ACTIVE),
+        required=False,
+        default=list,
+        help_text=_("With audience_kind=organisations: the short names (slugs) of the organisations addressed."),
+    )
+    pinned = serializers.BooleanField(required=False, default=False)
+    requires_ack = serializers.BooleanField(required=False, default=False)
+    is_public = serializers.BooleanField(required=False, default=False)
+
+
+class PublishSerializer(serializers.Serializer):
+    publish_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text=_("Omitted, null or past: publish now.")
+    )
+
+
+class IsSecretariat(permissions.BasePermission):
+    message = _("Only the secretariat can do this.")
+
+    def has_permission(self, request, view):
+        return get_caller(request).is_staff
+
+
 class NoticeFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=Notice.Category.choices, label=_("Category"))
     status = django_filters.ChoiceFilter(
@@ -136,18 +177,20 @@ class CanAcknowledge(permissions.BasePermission):
         )
     ),
     retrieve=extend_schema(description=_("One notice; a notice not addressed to your organisation is a 404.")),
+    create=extend_schema(description=_("The secretariat drafts a notice (signed-in staff only); publish it next.")),
 )
-class NoticeViewSet(ListWithOutputMixin, viewsets.ReadOnlyModelViewSet):
+class NoticeViewSet(IdempotentCreateMixin, CreateWithOutputMixin, ListWithOutputMixin, viewsets.ReadOnlyModelViewSet):
     """The secretariat's notices, bilingual, with their Markdown and its sanitised HTML, and whether the caller's
     organisation has acknowledged them."""
 
     serializer_class = NoticeSerializer
+    write_serializer_class = NoticeWriteSerializer
     filterset_class = NoticeFilter
     permission_classes = [HasScope]
     search_fields = ["title_zh", "title_en"]
     ordering_fields = ["published_at", "updated_at"]
     ordering = ["-pinned", "-published_at", "-pk"]
-    idempotent_actions = ("acknowledge",)
+    idempotent_actions = ("create", "acknowledge", "publish", "archive")
     schema = PortalAutoSchema()
 
     def get_queryset(self):
@@ -159,8 +202,50 @@ class NoticeViewSet(ListWithOutputMixin, viewsets.ReadOnlyModelViewSet):
             acknowledged_at=Subquery(acknowledgements.values("at")[:1]),
         ).prefetch_related("attachments")
 
+    def get_permissions(self):
+        permissions_ = super().get_permissions()
+        if self.action in ("create", "publish", "archive"):
+            permissions_.append(IsSecretariat())
+        return permissions_
+
     def retrieve(self, request, *args, **kwargs):
         return Response(self.get_serializer(self.get_object()).data)
+
+    def perform_create(self, serializer):
+        fields = dict(serializer.validated_data)
+        organisations = fields.pop("organizations", [])
+        serializer.instance = services.notice_create(by=self.request.user, organisations=organisations, **fields)
+
+    def get_created_instance(self, instance):
+        return self.get_queryset().get(pk=instance.pk)
+
+    def _answer(self, notice) -> Response:
+        return Response(self.get_output_serializer(self.get_queryset().get(pk=notice.pk)).data)
+
+    @extend_schema(
+        request=PublishSerializer,
+        responses={200: NoticeSerializer},
+        description=_(
+            "The secretariat publishes a draft or scheduled notice now, or schedules it for `publish_at`; "
+            "409 if it is already published or archived."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def publish(self, request, pk=None):
+        notice = self.get_object()
+        body = PublishSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.notice_publish(notice=notice, by=request.user, at=body.validated_data["publish_at"])
+        return self._answer(notice)
+
+    @extend_schema(request=None, responses={200: NoticeSerializer}, description=_("The secretariat archives a notice."))
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def archive(self, request, pk=None):
+        notice = self.get_object()
+        services.notice_archive(notice=notice, by=request.user)
+        return self._answer(notice)
 
     @extend_schema(
         request=None,
@@ -184,4 +269,4 @@ class NoticeViewSet(ListWithOutputMixin, viewsets.ReadOnlyModelViewSet):
             )
         except PermissionError:
             raise exceptions.NotFound() from None
-        return Response(self.get_serializer(self.get_queryset().get(pk=notice.pk)).data)
+        return self._answer(notice)

@@ -104,7 +104,7 @@ def test_acknowledging_a_notice_without_acknowledgement_is_a_conflict(request, n
 def test_acknowledge_wrong_method(request, notices):
     assert api_client("org_member", request).get(f"{LIST}{notices['hubei'].pk}/acknowledge/").status_code == 405
     assert api_client("org_member", request).delete(f"{LIST}{notices['hubei'].pk}/").status_code == 405
-    assert api_client("secretariat", request).post(LIST, {}).status_code == 405
+    assert api_client("secretariat", request).put(f"{LIST}{notices['hubei'].pk}/", {}).status_code == 405
 
 
 def test_filters(request, notices, org):
@@ -146,3 +146,78 @@ def test_user_without_organisation_sees_nothing(request, notices):
 def test_archived_notice_stays_readable(request, notices):
     Notice.objects.filter(pk=notices["all"].pk).update(status="archived")
     assert "To all" in _titles(api_client("org_member", request).get(LIST))
+
+
+# --- the secretariat drafts, publishes and archives -------------------------------------------------------------
+
+DRAFT = {
+    "title_en": "Hubei: report stocks",
+    "body_en": "Report **today**.",
+    "category": "urgent",
+    "audience_kind": "provinces",
+    "provinces": ["hubei"],
+    "requires_ack": True,
+}
+
+
+@pytest.mark.parametrize("role", API_ROLES)
+def test_only_the_secretariat_drafts_notices(role, request, org):
+    response = api_client(role, request).post(LIST, DRAFT, content_type="application/json")
+    expected = {"secretariat": 201, "anonymous": 401}.get(role, 403)
+    assert response.status_code in ((401, 403) if expected == 401 else (expected,)), response.content
+    assert Notice.objects.exists() == (expected == 201)
+    if expected == 201:
+        body = response.json()
+        assert (body["status"], body["provinces"], body["body_html_en"]) == (
+            "draft",
+            ["hubei"],
+            "<p>Report <strong>today</strong>.</p>",
+        )
+
+
+def test_draft_needs_a_title_and_an_audience(request):
+    client = api_client("secretariat", request)
+    response = client.post(LIST, {**DRAFT, "provinces": []}, content_type="application/json")
+    assert response.status_code == 400 and "provinces" in response.json()
+    response = client.post(LIST, {**DRAFT, "title_en": ""}, content_type="application/json")
+    assert response.status_code == 400 and "title_zh" in response.json()
+    response = client.post(
+        LIST,
+        {**DRAFT, "audience_kind": "organisations", "organizations": ["no-such-org"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "organizations" in response.json()
+
+
+def test_secretariat_publishes_and_archives_through_the_api(request, org):
+    from notices import events
+    from notices.models import Event
+
+    client = api_client("secretariat", request)
+    created = client.post(
+        LIST, {**DRAFT, "audience_kind": "organisations", "organizations": [org.slug]}, content_type="application/json"
+    ).json()
+    published = client.post(f"{LIST}{created['id']}/publish/", {}, content_type="application/json")
+    assert published.status_code == 200 and published.json()["status"] == "published"
+    assert Event.objects.filter(name=events.NOTICE_PUBLISHED, object_id=str(created["id"])).count() == 1
+    again = client.post(f"{LIST}{created['id']}/publish/", {}, content_type="application/json")
+    assert again.status_code == 409
+    assert client.post(f"{LIST}{created['id']}/archive/").json()["status"] == "archived"
+
+
+def test_secretariat_schedules_through_the_api(request):
+    client = api_client("secretariat", request)
+    created = client.post(LIST, DRAFT, content_type="application/json").json()
+    response = client.post(
+        f"{LIST}{created['id']}/publish/", {"publish_at": "2999-01-01T09:00:00+08:00"}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["status"] == "scheduled"
+
+
+@pytest.mark.parametrize("role", ["org_admin", "write_key", "other_user"])
+def test_members_cannot_publish(role, request, notices):
+    draft = notices["draft"]
+    response = api_client(role, request).post(f"{LIST}{draft.pk}/publish/", {}, content_type="application/json")
+    assert response.status_code in (403, 404)
+    draft.refresh_from_db()
+    assert draft.status == "draft"
