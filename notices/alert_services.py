@@ -163,22 +163,31 @@ def alerts_deliver(*, alert_ids: list[int]) -> dict[str, int]:
     if not alerts_claim(alert_ids=alert_ids, token=token):
         return {"claimed": 0, "delivered": 0, "failed": 0}
     alerts = list(Alert.objects.filter(claimed_by=token, status=S.SENDING).select_related("event", "webhook", "robot"))
-    results: dict[int, str | None] = {}
+    attempts = {a.pk: a.attempts for a in alerts}
+    totals = {"claimed": len(alerts), "delivered": 0, "failed": 0}
+
+    def record(pk: int, error: str | None) -> None:
+        # Each outcome is written as soon as it is known: a worker killed mid-batch re-sends one message, not all.
+        outcome = alerts_record(results={pk: error}, token=token, attempts=attempts)
+        totals["delivered"] += outcome["delivered"]
+        totals["failed"] += outcome["failed"]
+
     emails = [a for a in alerts if a.channel == Channel.EMAIL]
     if emails:
-        results.update(email_channel.send_batch(emails))
+        email_channel.send_batch(emails, on_result=record)
     for alert in alerts:
         if alert.channel == Channel.EMAIL:
             continue
         try:
             _send(alert)
-            results[alert.pk] = None
+            error = None
         except DeliveryError as exc:
-            results[alert.pk] = str(exc)
+            error = str(exc)
         except Exception as exc:  # a bug must leave the row retried and visible, not stuck in "sending"
             logger.exception("Alert %s: delivery failed unexpectedly", alert.pk)
-            results[alert.pk] = f"{type(exc).__name__}: {exc}"
-    return alerts_record(results=results, token=token, attempts={a.pk: a.attempts for a in alerts})
+            error = f"{type(exc).__name__}: {exc}"
+        record(alert.pk, error)
+    return totals
 
 
 def alerts_record(*, results: dict[int, str | None], token: str, attempts: dict[int, int]) -> dict[str, int]:

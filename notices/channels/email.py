@@ -2,6 +2,7 @@
 batch (Django's get_connection() opened once, each message sent on it so a refused address fails alone)."""
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -36,9 +37,13 @@ def message_for(alert, connection=None) -> EmailMultiAlternatives:
     return message
 
 
-def send_batch(alerts) -> dict[int, str | None]:
-    """Sends each alert's email over one connection; returns {alert id: None if sent, else the error}."""
-    results: dict[int, str | None] = {}
+def send_batch(alerts, on_result: Callable[[int, str | None], None] | None = None) -> dict[int, str | None]:
+    """Sends each alert's email over one connection; returns {alert id: None if sent, else the error}.
+
+    on_result(alert id, error) is called as soon as each message is sent or refused, so the outbox can record it at
+    once: a worker killed half-way through a batch then re-sends only the message it was on, not the whole batch.
+    """
+    results: dict[int, str | None] = _Results(on_result)
     connection = get_connection()
     messages = []
     for alert in alerts:
@@ -52,7 +57,9 @@ def send_batch(alerts) -> dict[int, str | None]:
     try:
         connection.open()
     except Exception as exc:
-        return {**results, **{alert.pk: f"connect: {exc}" for alert, _message in messages}}
+        for alert, _message in messages:
+            results[alert.pk] = f"connect: {exc}"
+        return dict(results)
     try:
         for alert, message in messages:
             try:
@@ -68,4 +75,15 @@ def send_batch(alerts) -> dict[int, str | None]:
                     logger.warning("Alert email batch: cannot reconnect: %s", exc2)
     finally:
         connection.close()
-    return results
+    return dict(results)
+
+
+class _Results(dict):
+    def __init__(self, on_result):
+        super().__init__()
+        self.on_result = on_result
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        if self.on_result is not None:
+            self.on_result(key, value)

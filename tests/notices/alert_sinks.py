@@ -4,6 +4,7 @@ Both run in a thread of the test process on 127.0.0.1 and keep what they receive
 SMTP (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) for Django's SMTP backend.
 """
 
+import contextlib
 import email
 import email.policy
 import json
@@ -89,6 +90,10 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
         sink = self.server.sink
         with sink.lock:
             sink.connections += 1
+        with contextlib.suppress(ConnectionError):  # the client went away (a killed worker, say)
+            self.converse(sink)
+
+    def converse(self, sink):
         self.send("220 sink ESMTP")
         rcpt = []
         while True:
