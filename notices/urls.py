@@ -15,6 +15,7 @@ urlpatterns = [
     path("secretariat/reach/", secretariat.reach, name="reach"),
     path("secretariat/<int:pk>/edit/", secretariat.edit, name="edit"),
     path("secretariat/<int:pk>/publish/", secretariat.publish, name="publish"),
+    path("secretariat/<int:pk>/unschedule/", secretariat.unschedule, name="unschedule"),
     path("secretariat/<int:pk>/archive/", secretariat.archive, name="archive"),
     path("secretariat/<int:pk>/report/", secretariat.report, name="report"),
     path("secretariat/<int:pk>/remind/", secretariat.remind, name="remind"),

@@ -46,12 +46,16 @@ def in_language(zh: str, en: str) -> tuple[str, bool]:
     return (first, False) if first.strip() else (second, bool(second.strip()))
 
 
+def _public_notice(pk: int) -> Notice | None:
+    return Notice.objects.filter(pk=pk, status=Notice.Status.PUBLISHED, is_public=True).first()
+
+
 @require_safe
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
-        # Visitors read the public notices of the home page; any other id sends them to sign in, public or not
-        # saying nothing about it.
-        notice = Notice.objects.filter(pk=pk, status=Notice.Status.PUBLISHED, is_public=True).first()
+        # Visitors read the public notices of the home page; any other id sends them to sign in, saying nothing
+        # about whether it exists.
+        notice = _public_notice(pk)
         if notice is None:
             return redirect_to_login(request.get_full_path())
     else:
@@ -107,9 +111,13 @@ def notice_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@login_required
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    notice = visible_notice(request, pk)
+    if not request.user.is_authenticated:
+        notice = _public_notice(pk)
+        if notice is None:
+            return redirect_to_login(request.get_full_path())
+    else:
+        notice = visible_notice(request, pk)
     attachment = get_object_or_404(notice.attachments, pk=attachment_pk)
     try:
         handle = attachment.file.open("rb")

@@ -172,6 +172,19 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @secretariat_required
+def unschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_object_or_404(Notice, pk=pk)
+    try:
+        services.notice_unschedule(notice=notice)
+    except ConflictError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The notice is back to draft; it will not be published until you publish it."))
+    return redirect(_edit_url(pk))
+
+
+@require_POST
+@secretariat_required
 def archive(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(Notice, pk=pk)
     services.notice_archive(notice=notice, by=request.user)

@@ -224,3 +224,10 @@ def test_member_of_a_fab_sees_a_notice_to_fabs(client_for):
     user = MembershipFactory(organisation=fab, role=Membership.Role.VIEWER).user
     notice = make_notice(audience_kind="kinds", kinds=["fab"])
     assert client_for(user).get(_detail(notice)).status_code == 200
+
+
+def test_visitor_downloads_the_attachment_of_a_public_notice(client):
+    public = make_notice(is_public=True)
+    attachment = _attach(public)
+    response = client.get(reverse("notices:attachment", args=[public.pk, attachment.pk]))
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")

@@ -297,3 +297,27 @@ def test_progress_answers_json(client_for, secretariat):
     assert "progress" in data
     if data["progress"] is not None:
         assert set(data["progress"]) == {"delivered", "pending", "failed"}
+
+
+def test_unschedule_for_each_role(role_client):
+    role, client = role_client
+    notice = make_notice(status="scheduled")
+    response = client.post(reverse("notices:unschedule", args=[notice.pk]))
+    assert response.status_code == _expected(role, 302)
+    notice.refresh_from_db()
+    assert notice.status == ("draft" if role == "secretariat" else "scheduled")
+    assert (notice.publish_at is None) == (role == "secretariat")
+
+
+def test_unschedule_a_draft_is_a_message(client_for, secretariat):
+    notice = make_notice(status="draft")
+    client = client_for(secretariat)
+    assert client.get(reverse("notices:unschedule", args=[notice.pk])).status_code == 405
+    page = client.post(reverse("notices:unschedule", args=[notice.pk]), follow=True).content.decode()
+    assert "Only a scheduled notice can go back to draft." in page
+
+
+def test_scheduled_notice_shows_when_and_back_to_draft(client_for, secretariat):
+    notice = make_notice(status="scheduled")
+    page = client_for(secretariat).get(reverse("notices:edit", args=[notice.pk])).content.decode()
+    assert "Scheduled to be published on" in page and "Back to draft" in page
