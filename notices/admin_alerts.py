@@ -2,11 +2,15 @@
 robots and subscriptions. Alerts and events are read-only: they change only through the pipeline's services."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import alert_services
 from .alert_models import Alert, ChatRobot, Event, Subscription, WebhookEndpoint
+
+# A URL typed without a scheme is taken as https (webhooks must be HTTPS).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -87,6 +91,7 @@ class EventAdmin(ReadOnlyAdmin):
 
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["url", "organisation", "active", "created_at"]
     list_filter = ["active"]
     list_select_related = ["organisation"]
@@ -101,6 +106,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 @admin.register(ChatRobot)
 class ChatRobotAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["__str__", "kind", "organisation", "language", "active"]
     list_filter = ["kind", "active"]
     list_select_related = ["organisation"]

@@ -2,6 +2,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,21 @@ def _new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
+def _check_url(url: str) -> None:
+    from .channels.webhook import url_problem  # noqa: PLC0415 - channels import settings only, but keep models light
+
+    problem = url_problem(url or "")
+    if problem:
+        raise ValidationError({"url": problem})
+
+
+def _check_event_types(event_types) -> None:
+    if not isinstance(event_types, list) or any(e not in events.ALL for e in event_types):
+        raise ValidationError(
+            {"event_types": _("A list of event types, from: %(events)s.") % {"events": ", ".join(events.ALL)}}
+        )
+
+
 def _event_choices():
     return [(e, e) for e in events.ALL]
 
@@ -82,6 +98,10 @@ class WebhookEndpoint(models.Model):
     def wants(self, event: str) -> bool:
         return self.active and (not self.event_types or event in self.event_types)
 
+    def clean(self) -> None:
+        _check_url(self.url)
+        _check_event_types(self.event_types)
+
 
 class ChatRobot(models.Model):
     """A group-chat robot (WeCom, DingTalk, Feishu) that posts an organisation's alerts into a team chat."""
@@ -117,6 +137,10 @@ class ChatRobot(models.Model):
 
     def wants(self, event: str) -> bool:
         return self.active and (not self.event_types or event in self.event_types)
+
+    def clean(self) -> None:
+        _check_url(self.url)
+        _check_event_types(self.event_types)
 
 
 class Subscription(models.Model):
