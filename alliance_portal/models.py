@@ -9,7 +9,9 @@ class IdempotencyKey(models.Model):
     Shared by every app's create endpoints (see alliance_portal.idempotency). Purged after a day.
     """
 
-    caller = models.CharField(_("caller"), max_length=40, help_text=_("key:<api key id> or user:<user id>"))
+    caller = models.CharField(
+        _("caller"), max_length=40, help_text=_("“key:” and the API key’s id, or “user:” and the user’s id")
+    )
     key = models.CharField(_("idempotency key"), max_length=255)
     method = models.CharField(_("method"), max_length=10)
     path = models.CharField(_("path"), max_length=500)

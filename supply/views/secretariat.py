@@ -95,7 +95,8 @@ def bulk(request: HttpRequest) -> HttpResponse:
             refused.append(f"#{supply_request.pk}: {error.message}")
         else:
             done.append(f"#{supply_request.pk}")
-    refused += [f"#{pk}: {_('not found')}" for pk in sorted(set(ids) - {r.pk for r in found})]
+    not_found = _("not found")
+    refused += [f"#{pk}: {not_found}" for pk in sorted(set(ids) - {r.pk for r in found})]
     if done:
         template = (
             ngettext("%(count)d request approved: %(ids)s.", "%(count)d requests approved: %(ids)s.", len(done))
