@@ -4,11 +4,13 @@ Playwright cannot download its own browser here, so the tests drive Debian's chr
 (and `make test` could not install it) only these tests are skipped, and the reason is printed.
 """
 
+import importlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 OUTPUT_DIR = Path(os.environ.get("TEST_OUTPUT_DIR", Path(__file__).resolve().parents[2] / "test-output"))
@@ -61,3 +63,27 @@ def page(browser):
 def screenshot_dir() -> Path:
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     return OUTPUT_DIR
+
+
+PASSWORD = "correct-horse-battery"  # the password tests/members/factories.UserFactory gives every user
+
+
+@pytest.fixture(autouse=True)
+def _material_categories(transactional_db):
+    # An earlier transactional test's flush takes the migration-seeded categories with it; seed them again
+    # (serialized_rollback would clash with the content types that flush re-creates).
+    importlib.import_module("members.migrations.0002_seed_material_categories").seed(apps, None)
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """Signs a user in through the login page, in English, as a person would."""
+
+    def _sign_in(page, username: str, password: str = PASSWORD) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Email or user name").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_text("You are signed in.").wait_for()
+
+    return _sign_in

@@ -1,17 +1,12 @@
 """An urgent notice to the Hubei members, through the browser: the secretariat composes and publishes it, a Wuhan
 member sees it unread and acknowledges it, and the secretariat's report goes from 0% to 50%."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 
 from members.models import Membership, Organisation
 from notices.models import Acknowledgement, Notice
 
 from ..members.factories import ContactFactory, MembershipFactory, OrganisationFactory, UserFactory
-
-PASSWORD = "correct-horse-battery"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,23 +16,8 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
 
 
-@pytest.fixture(autouse=True)
-def _categories():
-    # An earlier transactional test's flush takes the migration-seeded categories with it; seed them again.
-    seed = importlib.import_module("members.migrations.0002_seed_material_categories").seed
-    seed(apps, None)
-
-
-def _sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email or user name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("You are signed in.").wait_for()
-
-
 def test_secretariat_publishes_an_urgent_notice_a_wuhan_member_acknowledges_and_the_rate_moves(
-    page, browser, live_server, screenshot_dir
+    sign_in, page, browser, live_server, screenshot_dir
 ):
     wuhan = OrganisationFactory(
         name_en="Wuhan Test Fab", name_zh="武汉测试晶圆厂", kind=Organisation.Kind.FAB, province="hubei", city="武汉"
@@ -52,7 +32,7 @@ def test_secretariat_publishes_an_urgent_notice_a_wuhan_member_acknowledges_and_
     UserFactory(username="secretariat@alliance.example", is_staff=True)
 
     # The secretariat composes the notice; the page counts whom it will reach as the audience is chosen.
-    _sign_in(page, live_server, "secretariat@alliance.example")
+    sign_in(page, "secretariat@alliance.example")
     page.get_by_role("link", name="Manage notices").click()
     page.get_by_role("link", name="New notice").click()
     page.get_by_label("Title (Chinese)").fill("紧急：湖北成员单位请报告库存")
@@ -81,7 +61,7 @@ def test_secretariat_publishes_an_urgent_notice_a_wuhan_member_acknowledges_and_
 
     # A Wuhan member sees it unread and acknowledges it with one click.
     member = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900}).new_page()
-    _sign_in(member, live_server, "buyer@wuhan-fab.example")
+    sign_in(member, "buyer@wuhan-fab.example")
     member.locator("#main-nav").get_by_role("link", name="Notices", exact=True).click()
     row = member.locator(".notice-list a").first
     assert "Urgent: Hubei members, report your stocks" in row.inner_text()

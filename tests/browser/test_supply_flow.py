@@ -1,11 +1,9 @@
 """A critical request from Wuhan, through the browser: the fab files it, the secretariat approves it, a supplier
 commits part of it, and the fab sees what is still open."""
 
-import importlib
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from members.models import Membership, Organisation
@@ -13,8 +11,7 @@ from supply.models import Commitment, SupplyRequest
 
 from ..members.factories import MembershipFactory, RiskAreaFactory, SiteFactory, UserFactory
 from ..supply.factories import FabFactory, SupplierFactory
-
-PASSWORD = "correct-horse-battery"
+from .conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,24 +21,8 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
 
 
-@pytest.fixture(autouse=True)
-def _categories():
-    # An earlier transactional test's flush takes the migration-seeded categories with it; seed them again
-    # (serialized_rollback would clash with the content types that flush re-creates).
-    seed = importlib.import_module("members.migrations.0002_seed_material_categories").seed
-    seed(apps, None)
-
-
-def _sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email or user name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("You are signed in.").wait_for()
-
-
 def test_fab_files_a_critical_request_a_supplier_commits_part_and_the_fab_sees_what_remains(
-    page, browser, live_server, screenshot_dir
+    sign_in, page, browser, live_server, screenshot_dir
 ):
     RiskAreaFactory(province="hubei", city="武汉", city_en="Wuhan", level="high")
     fab = FabFactory(name_en="Yangtze Memory Test Fab", name_zh="长江存储测试厂", priority_guarantee=True)
@@ -57,7 +38,7 @@ def test_fab_files_a_critical_request_a_supplier_commits_part_and_the_fab_sees_w
     assert fab.kind == Organisation.Kind.FAB and fab_user.check_password(PASSWORD)
 
     # The fab signs in and files a critical request for its Wuhan site.
-    _sign_in(page, live_server, "buyer@ymtc.example")
+    sign_in(page, "buyer@ymtc.example")
     page.get_by_role("link", name="Supply requests").click()
     page.get_by_role("link", name="New request").click()
     page.get_by_label("Material category").select_option(label="Photoresists and ancillary reagents")
@@ -79,7 +60,7 @@ def test_fab_files_a_critical_request_a_supplier_commits_part_and_the_fab_sees_w
 
     # The secretariat approves it from its queue, where it stands first.
     secretariat = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900}).new_page()
-    _sign_in(secretariat, live_server, "secretariat@alliance.example")
+    sign_in(secretariat, "secretariat@alliance.example")
     secretariat.get_by_role("link", name="Supply queue").click()
     first_row = secretariat.locator("table.supply-queue tbody tr").first
     assert "Yangtze Memory Test Fab" in first_row.inner_text()
@@ -89,7 +70,7 @@ def test_fab_files_a_critical_request_a_supplier_commits_part_and_the_fab_sees_w
 
     # A supplier of photoresist commits part of it from its queue.
     supplier_page = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900}).new_page()
-    _sign_in(supplier_page, live_server, "sales@resist.example")
+    sign_in(supplier_page, "sales@resist.example")
     supplier_page.get_by_role("button", name="Supply").click()
     supplier_page.get_by_role("link", name="Supply queue").click()
     row = supplier_page.locator("table.supply-queue tbody tr").first
