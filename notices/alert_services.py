@@ -10,6 +10,7 @@ attempt) and they are sent again with the same delivery id, which the receiver d
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -174,7 +175,16 @@ def alerts_deliver(*, alert_ids: list[int]) -> dict[str, int]:
 
     emails = [a for a in alerts if a.channel == Channel.EMAIL]
     if emails:
-        email_channel.send_batch(emails, on_result=record)
+        # A batch must finish well before the re-queue takes its rows for a dead worker's: past half the sending
+        # timeout (a slow SMTP server), the rest of the batch is handed back, unsent and without using an attempt.
+        deadline = time.monotonic() + settings.ALERT_SENDING_TIMEOUT_SECONDS / 2
+        sent = email_channel.send_batch(emails, on_result=record, keep_going=lambda: time.monotonic() < deadline)
+        unsent = [a.pk for a in emails if a.pk not in sent]
+        if unsent:
+            Alert.objects.filter(pk__in=unsent, claimed_by=token, status=S.SENDING).update(
+                status=S.PENDING, claimed_by="", claimed_at=None, next_attempt_at=timezone.now()
+            )
+            totals["released"] = len(unsent)
     for alert in alerts:
         if alert.channel == Channel.EMAIL:
             continue

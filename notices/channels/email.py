@@ -37,11 +37,16 @@ def message_for(alert, connection=None) -> EmailMultiAlternatives:
     return message
 
 
-def send_batch(alerts, on_result: Callable[[int, str | None], None] | None = None) -> dict[int, str | None]:
+def send_batch(
+    alerts,
+    on_result: Callable[[int, str | None], None] | None = None,
+    keep_going: Callable[[], bool] | None = None,
+) -> dict[int, str | None]:
     """Sends each alert's email over one connection; returns {alert id: None if sent, else the error}.
 
     on_result(alert id, error) is called as soon as each message is sent or refused, so the outbox can record it at
     once: a worker killed half-way through a batch then re-sends only the message it was on, not the whole batch.
+    When keep_going() turns false (a slow server ate the batch's time) the rest is left unsent and out of the result.
     """
     results: dict[int, str | None] = _Results(on_result)
     connection = get_connection()
@@ -62,6 +67,8 @@ def send_batch(alerts, on_result: Callable[[int, str | None], None] | None = Non
         return dict(results)
     try:
         for alert, message in messages:
+            if keep_going is not None and not keep_going():
+                break
             try:
                 sent = connection.send_messages([message])
                 results[alert.pk] = None if sent else "not sent"

@@ -149,6 +149,14 @@ def test_email_batch_goes_over_one_smtp_connection(event, settings):
         assert (text, html) == ("text/plain", "text/html")
 
 
+def test_email_batch_that_runs_out_of_time_hands_the_rest_back_unsent(event, settings, mailoutbox):
+    settings.ALERT_SENDING_TIMEOUT_SECONDS = 0  # no time at all: nothing may be sent
+    alerts = [email_alert(event, f"c{i}@org.example") for i in range(3)]
+    assert alert_services.alerts_deliver(alert_ids=[a.pk for a in alerts])["released"] == 3
+    assert mailoutbox == []
+    assert set(Alert.objects.values_list("status", "attempts", "claimed_by")) == {(S.PENDING, 0, "")}
+
+
 def test_admin_retries_selected_failed_alerts(event, client, secretariat, django_capture_on_commit_callbacks):
     failed = email_alert(event, status=S.FAILED, attempts=8, last_error="550 mailbox full")
     delivered = email_alert(event, "done@org.example", status=S.DELIVERED, attempts=1)
