@@ -1,7 +1,7 @@
 from rest_framework.routers import DefaultRouter
 
 from members.api import MaterialCategoryViewSet, OrganizationViewSet, RiskAreaViewSet, SiteViewSet
-from notices.alert_api import AlertViewSet, WebhookViewSet
+from notices.alert_api import AlertViewSet, ChatRobotViewSet, SubscriptionViewSet, WebhookViewSet
 from notices.api import NoticeViewSet
 from supply.api import CommitmentViewSet, SupplyRequestViewSet
 
@@ -15,5 +15,7 @@ router.register("commitments", CommitmentViewSet, basename="commitment")
 router.register("notices", NoticeViewSet, basename="notice")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("alerts", AlertViewSet, basename="alert")
+router.register("chat-robots", ChatRobotViewSet, basename="chat-robot")
+router.register("alert-subscriptions", SubscriptionViewSet, basename="alert-subscription")
 
 urlpatterns = router.urls

@@ -20,7 +20,7 @@ from alliance_portal.idempotency import IdempotentCreateMixin
 from members.models import Organisation
 
 from . import alert_services, events
-from .alert_models import Alert, Channel, WebhookEndpoint
+from .alert_models import Alert, Channel, ChatRobot, Subscription, WebhookEndpoint
 from .alert_selectors import alerts_visible_to
 from .channels.webhook import url_problem
 
@@ -254,3 +254,161 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
         return alerts_visible_to(organisation_id=caller.organisation_id, is_staff=caller.is_staff).order_by(
             "-created_at", "-id"
         )
+
+
+# --- robots and subscriptions ----------------------------------------------------------------------------------------
+
+
+class OwnOrganisationMixin:
+    """Scoped to the caller's organisation (the secretariat sees all); writes by its administrators, write keys and
+    the secretariat, who names the organisation."""
+
+    permission_classes = [HasScope, CanEditOwnOrganisation]
+    schema = PortalAutoSchema()
+    model = None
+
+    def get_queryset(self):
+        caller = get_caller(self.request)
+        rows = self.model.objects.select_related("organisation").order_by("id")
+        if caller.is_staff:
+            return rows
+        if caller.organisation_id is None:
+            return rows.none()
+        return rows.filter(organisation_id=caller.organisation_id)
+
+
+def _own_organisation(serializer, attrs):
+    caller = get_caller(serializer.context["request"])
+    organisation = attrs.get("organisation")
+    if serializer.instance is not None:
+        if organisation is not None and organisation != serializer.instance.organisation:
+            raise serializers.ValidationError({"organization": [_("A record cannot move to another organisation.")]})
+    elif caller.is_staff:
+        if organisation is None:
+            raise serializers.ValidationError({"organization": [_("This field is required.")]})
+    else:
+        if organisation is not None and organisation.pk != caller.organisation_id:
+            raise serializers.ValidationError(
+                {"organization": [_("You can only add records of your own organisation.")]}
+            )
+        attrs["organisation"] = caller.organisation
+    return attrs
+
+
+def _organization_field():
+    return serializers.SlugRelatedField(
+        source="organisation",
+        slug_field="slug",
+        queryset=Organisation.objects.all(),
+        required=False,
+        help_text=_("Secretariat only: the organisation it belongs to. Others add their own."),
+    )
+
+
+class ChatRobotSerializer(serializers.ModelSerializer):
+    organization = _organization_field()
+    event_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=EVENT_CHOICES),
+        required=False,
+        allow_empty=True,
+        help_text=_("Event types to post; empty or absent: every event that concerns the organisation."),
+    )
+    secret = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text=_("DingTalk and Feishu: the robot's signing key (never shown again)."),
+    )
+
+    class Meta:
+        model = ChatRobot
+        fields = [
+            "id",
+            "organization",
+            "kind",
+            "name",
+            "url",
+            "secret",
+            "event_types",
+            "language",
+            "active",
+            "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+
+    def validate_url(self, value):
+        problem = url_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
+
+    def validate(self, attrs):
+        return _own_organisation(self, attrs)
+
+
+class SubscriptionSerializer(serializers.ModelSerializer):
+    organization = _organization_field()
+
+    class Meta:
+        model = Subscription
+        fields = ["id", "organization", "event_type", "channel", "enabled"]
+        read_only_fields = ["id"]
+        # The unique (organisation, event_type, channel) is checked in validate(), with the caller's organisation.
+        validators = []
+
+    def validate(self, attrs):
+        attrs = _own_organisation(self, attrs)
+        organisation = attrs.get("organisation") or self.instance.organisation
+        event_type = attrs.get("event_type", getattr(self.instance, "event_type", None))
+        channel = attrs.get("channel", getattr(self.instance, "channel", None))
+        clash = Subscription.objects.filter(organisation=organisation, event_type=event_type, channel=channel)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError(
+                {"event_type": [_("There is already a choice for this event type and channel: change that one.")]}
+            )
+        return attrs
+
+
+@extend_schema_view(
+    list=extend_schema(description=_("Your organisation's group-chat robots (WeCom, DingTalk, Feishu).")),
+    create=extend_schema(description=_("Your organisation's administrators, write keys and the secretariat.")),
+    destroy=extend_schema(description=_("Deactivates the robot (it is kept, with its delivery log).")),
+)
+class ChatRobotViewSet(
+    OwnOrganisationMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Group-chat robots that post the organisation's alerts into a team chat."""
+
+    serializer_class = ChatRobotSerializer
+    model = ChatRobot
+
+    def destroy(self, request, *args, **kwargs):
+        robot = self.get_object()
+        ChatRobot.objects.filter(pk=robot.pk).update(active=False)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description=_(
+            "Your organisation's choices of which event types reach it on which channel. Without a choice the "
+            "default holds: email for notices and for every event that concerns you; suppliers hear of new "
+            "requests of their own categories."
+        )
+    ),
+    destroy=extend_schema(description=_("Removes the choice: the default holds again.")),
+)
+class SubscriptionViewSet(OwnOrganisationMixin, viewsets.ModelViewSet):
+    """Alert subscriptions: enabled=false opts out of an event type on a channel; a supplier's enabled choice for
+    supply_request.submitted opts in to urgent requests of every category."""
+
+    serializer_class = SubscriptionSerializer
+    model = Subscription
+    filterset_fields = ["event_type", "channel", "enabled"]
