@@ -1,6 +1,9 @@
 """Shared fixtures: one organisation with a user per role, another organisation, the secretariat."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.test import Client
 
@@ -16,6 +19,17 @@ def pytest_configure(config):
 
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True)
+def _seed_data_after_flush(request):
+    """A transactional test may start after another one's flush, which empties the tables the data migrations
+    filled (the material categories); seed them again so every test sees what a migrated database holds."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    if transactional or "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("_django_db_helper")
+        importlib.import_module("members.migrations.0002_seed_material_categories").seed(apps, None)
 
 
 @pytest.fixture(autouse=True)

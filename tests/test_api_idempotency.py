@@ -136,8 +136,7 @@ def test_purge_task_runs_the_purge(writer):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two connections writing at once (PostgreSQL)")
-# serialized_rollback: the flush after a transactional test would otherwise take the seeded categories with it.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_create_once(org, monkeypatch):
     _key, raw = make_api_key(org, scope=ApiKey.Scope.WRITE)
     slow_create = SiteViewSet.perform_create

@@ -4,13 +4,11 @@ Playwright cannot download its own browser here, so the tests drive Debian's chr
 (and `make test` could not install it) only these tests are skipped, and the reason is printed.
 """
 
-import importlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 OUTPUT_DIR = Path(os.environ.get("TEST_OUTPUT_DIR", Path(__file__).resolve().parents[2] / "test-output"))
@@ -66,13 +64,6 @@ def screenshot_dir() -> Path:
 
 
 PASSWORD = "correct-horse-battery"  # the password tests/members/factories.UserFactory gives every user
-
-
-@pytest.fixture(autouse=True)
-def _material_categories(transactional_db):
-    # An earlier transactional test's flush takes the migration-seeded categories with it; seed them again
-    # (serialized_rollback would clash with the content types that flush re-creates).
-    importlib.import_module("members.migrations.0002_seed_material_categories").seed(apps, None)
 
 
 @pytest.fixture

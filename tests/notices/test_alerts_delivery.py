@@ -206,8 +206,7 @@ def test_delivery_progress_counts_the_alerts_of_a_notice(settings):
     assert delivery_progress(notice_id=7) == {"delivered": 2, "pending": 2, "failed": 1}
 
 
-# serialized_rollback: the flush after a transactional test would otherwise take the seeded categories with it.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_emit_outside_a_transaction_is_refused():
     from notices.alerts import emit
 

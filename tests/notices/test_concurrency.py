@@ -19,7 +19,7 @@ pytestmark = [
         connection.vendor != "postgresql",
         reason="needs concurrent writers on separate connections: SQLite serialises them (CI runs PostgreSQL)",
     ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 COLLEAGUES = 12

@@ -120,8 +120,7 @@ def make_recipients(count: int, webhook_url: str) -> list[int]:
     return [o.pk for o in orgs]
 
 
-# serialized_rollback: the flush after a transactional test would otherwise take the seeded categories with it.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_real_worker_delivers_1000_alerts_exactly_once(settings, tmp_path):
     from alliance_portal.celery import app
 

@@ -28,8 +28,7 @@ pytestmark = [
         connection.vendor != "postgresql",
         reason="needs concurrent writers on separate connections: SQLite serialises them (CI runs PostgreSQL)",
     ),
-    # serialized_rollback: the flush after a transactional test would otherwise take the seeded categories with it.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 ROUNDS = 3
