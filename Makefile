@@ -52,7 +52,7 @@ format: setup-dev
 
 # Re-extracts the strings to translate and compiles the catalogues (needs GNU gettext).
 messages: setup-dev
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
