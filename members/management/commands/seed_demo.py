@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
@@ -404,7 +405,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if settings.PRODUCTION:
             raise CommandError("seed_demo creates users with published passwords; it refuses to run in production.")
-        with transaction.atomic():
+        # The demo's own events (requests filed, notices published) reach their demo recipients through the alert
+        # pipeline; their emails go to memory rather than flooding the console ahead of the logins.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
             created = self._seed() + self._seed_other_apps()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new rows)."))
         if not options["quiet_logins"]:
