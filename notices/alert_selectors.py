@@ -46,13 +46,16 @@ def _urgent(payload: dict) -> bool:
 
 
 def _suppliers_for_request(payload: dict) -> list[int]:
-    """Suppliers of the request's category, plus those that opted in to every new request; minus those that opted
-    out on every channel (the per-channel choice is applied when the alerts are made)."""
+    """The suppliers the fab has qualified for the material (named in the payload by supply); where it has
+    qualified none yet, every supplier of the category, so an emergency still finds someone. Plus those that opted
+    in to every new request; the per-channel opt-outs are applied when the alerts are made."""
     suppliers = Organisation.objects.filter(REACHABLE, kind=Organisation.Kind.SUPPLIER)
     opted_in = Subscription.objects.filter(event_type=events.SUPPLY_REQUEST_SUBMITTED, enabled=True).values(
         "organisation_id"
     )
-    matching = suppliers.filter(Q(categories_supplied__code=payload.get("category")) | Q(pk__in=opted_in))
+    qualified = payload.get("qualified_suppliers") or []
+    target = Q(slug__in=qualified) if qualified else Q(categories_supplied__code=payload.get("category"))
+    matching = suppliers.filter(target | Q(pk__in=opted_in))
     return list(matching.values_list("pk", flat=True).distinct())
 
 

@@ -226,7 +226,14 @@ def _submit(request: SupplyRequest, actor: Actor) -> None:
     _apply_priority(request, risk_level=_risk_level(request.site), guarantee=request.organisation.priority_guarantee)
     request.save()
     _record(request, from_status, actor)
-    emit(events.SUPPLY_REQUEST_SUBMITTED, request, payload=_request_payload(request), organisation=request.organisation)
+    # The alert pipeline reaches the suppliers this fab has qualified for the material first; notices may not
+    # read supply's tables, so the payload names them.
+    qualified = Qualification.objects.filter(fab_id=request.organisation_id, category_id=request.category_id)
+    payload = {
+        **_request_payload(request),
+        "qualified_suppliers": sorted(qualified.values_list("supplier__slug", flat=True)),
+    }
+    emit(events.SUPPLY_REQUEST_SUBMITTED, request, payload=payload, organisation=request.organisation)
 
 
 @transaction.atomic

@@ -77,6 +77,17 @@ def test_urgent_request_reaches_suppliers_of_its_category_only(staff, fab, resis
     }
 
 
+def test_urgent_request_reaches_only_the_suppliers_the_fab_has_qualified(staff, fab, resist_supplier):
+    other = SupplierFactory(slug="other-resist", supplies=["photoresist"])
+    ContactFactory(organisation=other, email="sales@other-resist.example")
+    payload = request_payload(fab, urgency="critical", qualified_suppliers=["other-resist"])
+    got = emitted(events.SUPPLY_REQUEST_SUBMITTED, payload, fab)
+    assert got == {
+        ("secretariat", "email", "duty@secretariat.example"),
+        ("other-resist", "email", "sales@other-resist.example"),
+    }
+
+
 def test_supplier_that_opted_out_of_new_requests_by_email_is_not_emailed(staff, fab, resist_supplier):
     Subscription.objects.create(
         organisation=resist_supplier, event_type=events.SUPPLY_REQUEST_SUBMITTED, channel=Channel.EMAIL, enabled=False
@@ -246,3 +257,43 @@ def test_critical_request_submitted_through_supply_services_emails_the_supplier(
             urgency="critical",
         )
     assert {m.to[0] for m in mailoutbox} == {"sales@resist.example", "duty@secretariat.example"}
+
+
+def test_submitted_request_names_the_suppliers_the_fab_qualified_and_only_they_hear_of_it(
+    staff, resist_supplier, django_capture_on_commit_callbacks, mailoutbox
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from supply import services
+    from tests.members.factories import SiteFactory
+    from tests.supply.factories import QualificationFactory, category
+
+    fab = FabFactory()
+    qualified = SupplierFactory(slug="qualified-resist", supplies=["photoresist"])
+    ContactFactory(organisation=qualified, email="sales@qualified-resist.example")
+    QualificationFactory(fab=fab, supplier=qualified, category=category("photoresist"))
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.supply_request_create(
+            actor=services.Actor(organisation=fab),
+            submit=True,
+            site=SiteFactory(organisation=fab),
+            category=category("photoresist"),
+            material="KrF photoresist",
+            un_number="UN1866",
+            quantity=20,
+            unit="L",
+            needed_by=timezone.localdate() + timedelta(days=3),
+            days_of_stock=2,
+            urgency="critical",
+        )
+    event = request_event(request)
+    assert event.payload["qualified_suppliers"] == ["qualified-resist"]
+    assert {m.to[0] for m in mailoutbox} == {"sales@qualified-resist.example", "duty@secretariat.example"}
+
+
+def request_event(request):
+    from notices.alert_models import Event
+
+    return Event.objects.get(name=events.SUPPLY_REQUEST_SUBMITTED, object_id=str(request.pk))
