@@ -340,7 +340,7 @@ def supply_request_transition(
             % {
                 "delivered": f"{request.qty_delivered.normalize():f}",
                 "quantity": f"{request.quantity.normalize():f}",
-                "unit": request.unit,
+                "unit": request.get_unit_display(),
             },
             code="not_delivered",
         )
@@ -429,7 +429,7 @@ def _remaining_message(request: SupplyRequest) -> str:
     remaining = max(request.quantity - request.qty_committed, Decimal(0))
     return _("Only %(remaining)s %(unit)s of this request are still open.") % {
         "remaining": f"{remaining.normalize():f}",
-        "unit": request.unit,
+        "unit": request.get_unit_display(),
     }
 
 

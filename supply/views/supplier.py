@@ -92,7 +92,11 @@ def request_detail(request: HttpRequest, membership: Membership, pk: int) -> Htt
                     "You committed %(quantity)s %(unit)s to request #%(id)s. "
                     "The fab or the secretariat accepts it before you ship."
                 )
-                % {"quantity": f"{commitment.quantity.normalize():f}", "unit": supply_request.unit, "id": pk},
+                % {
+                    "quantity": f"{commitment.quantity.normalize():f}",
+                    "unit": supply_request.get_unit_display(),
+                    "id": pk,
+                },
             )
             return redirect("supply:supplier_request", pk=pk)
     context = {

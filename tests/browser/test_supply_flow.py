@@ -80,7 +80,7 @@ def test_fab_files_a_critical_request_a_supplier_commits_part_and_the_fab_sees_w
     supplier_page.get_by_label("Expected ship date").fill((timezone.localdate() + timedelta(days=1)).isoformat())
     supplier_page.get_by_label("Unit price").fill("1280.00")
     supplier_page.get_by_role("button", name="Commit").click()
-    supplier_page.get_by_text("You committed 20 L to request").wait_for()
+    supplier_page.get_by_text("You committed 20 litres to request").wait_for()
     supplier_page.context.close()
     assert Commitment.objects.get().quantity == 20
 

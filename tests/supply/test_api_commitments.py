@@ -294,7 +294,7 @@ def test_supplier_cannot_commit_more_than_remaining(request, commitment, approve
 
     assert response.status_code == 409
     assert response.json() == {
-        "detail": "Only 20 L of this request are still open.",
+        "detail": "Only 20 litres of this request are still open.",
         "code": "over_commitment",
         "remaining": "20.000",
     }
@@ -316,7 +316,7 @@ def test_over_commitment_is_answered_in_chinese_when_asked(request, approved):
     assert response.status_code == 409
     assert response.json()["code"] == "over_commitment"
     assert "50" in response.json()["detail"]
-    assert response.json()["detail"] != "Only 50 L of this request are still open."
+    assert response.json()["detail"] != "Only 50 litres of this request are still open."
 
 
 def test_a_closed_request_takes_no_commitment(request, commitment, approved, fab_actor):

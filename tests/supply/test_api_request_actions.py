@@ -124,7 +124,7 @@ def test_an_approved_request_is_closed_as_fulfilled_only_once_delivered(org_memb
 
     assert response.status_code == 409
     assert response.json()["code"] == "not_delivered"
-    assert "0 of 50 L" in response.json()["detail"]
+    assert "0 of 50 litres" in response.json()["detail"]
     assert snapshot(approved) == before
 
 

@@ -398,7 +398,7 @@ def test_reconfirming_a_draft_is_refused(client_for, org_member, draft):
 def test_closing_before_delivery_is_refused_with_a_message(client_for, org_member, approved):
     before = snapshot(approved)
     response = client_for(org_member).post(reverse("supply:request_close", args=[approved.pk]), follow=True)
-    assert "Only 0 of 50 L have been delivered" in response.content.decode()
+    assert "Only 0 of 50 litres have been delivered" in response.content.decode()
     assert snapshot(approved) == before
 
 

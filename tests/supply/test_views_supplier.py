@@ -181,7 +181,7 @@ def test_committing(client_for, supplier_user, supplier_org, approved):
     )
     assert commitment.created_by == supplier_user
     content = response.content.decode()
-    assert "You committed 20 L to request" in content
+    assert "You committed 20 litres to request" in content
     approved.refresh_from_db()
     assert approved.remaining == 30
 
@@ -195,7 +195,7 @@ def test_a_losing_commit_names_what_is_still_open_and_saves_nothing(
     response = client_for(supplier_user).post(_page(approved), _commit_data(quantity="20"))
     assert response.status_code == 409
     content = response.content.decode()
-    assert "Only 15 L of this request are still open." in content
+    assert "Only 15 litres of this request are still open." in content
     assert response.context["form"]["quantity"].value() == "20"  # kept, to be corrected
     assert Commitment.objects.count() == 1 and snapshot(approved) == before
 
