@@ -17,7 +17,6 @@ from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext, ngettext
@@ -672,7 +671,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Withdraw selected invitations"), permissions=["change"])
     def withdraw_selected(self, request, queryset):
-        count = queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        count = services.invitation_revoke(invitations=queryset)
         self.message_user(
             request,
             ngettext("Withdrew %(count)d invitation.", "Withdrew %(count)d invitations.", count) % {"count": count},

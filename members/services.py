@@ -9,6 +9,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -60,9 +61,7 @@ def organisation_withdraw(*, organisation: Organisation, by: AbstractBaseUser | 
     for api_key in ApiKey.objects.select_for_update().filter(organisation=organisation).live():
         api_key.revoked_at = now
         api_key.save(update_fields=["revoked_at"])
-    Invitation.objects.filter(organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True).update(
-        revoked_at=now
-    )
+    invitation_revoke(invitations=Invitation.objects.filter(organisation=organisation))
     return organisation
 
 
@@ -131,6 +130,11 @@ def membership_remove(*, membership: Membership) -> None:
     user.save(update_fields=["is_active"])
 
 
+def invitation_revoke(*, invitations: QuerySet[Invitation]) -> int:
+    """Withdraws the open ones among them; conditional, so an invitation accepted a moment ago stays accepted."""
+    return invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
 def invitation_token(invitation: Invitation) -> str:
     return signing.dumps({"id": invitation.pk, "email": invitation.email}, salt=INVITATION_SALT)
 
@@ -196,9 +200,7 @@ def invitation_create(
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose a valid role.")})
     # A new invitation to the same address replaces the open one, so only the latest link works.
-    Invitation.objects.filter(organisation=organisation, email__iexact=email, accepted_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    invitation_revoke(invitations=Invitation.objects.filter(organisation=organisation, email__iexact=email))
     invitation = Invitation.objects.create(organisation=organisation, email=email, role=role, invited_by=invited_by)
     transaction.on_commit(lambda: _queue_invitation_email(invitation.pk, language))
     return invitation

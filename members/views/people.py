@@ -6,10 +6,10 @@ from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from .. import services
 from ..forms import InvitationForm, MembershipRoleForm
 from ..models import Invitation, Membership
 from ..services import invitation_create, membership_remove, membership_set_role
@@ -45,11 +45,7 @@ def invitation_new(request: HttpRequest, membership: Membership) -> HttpResponse
 @org_admin_required
 def invitation_revoke(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     invitation = get_for_organisation(Invitation, membership.organisation, pk)
-    # Conditional, so an invitation accepted a moment ago is not marked withdrawn after the fact.
-    revoked = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    if revoked:
+    if services.invitation_revoke(invitations=Invitation.objects.filter(pk=invitation.pk)):
         messages.success(request, _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email})
     else:
         messages.info(
