@@ -33,6 +33,18 @@ def _seed_data_after_flush(request):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Tests create hundreds of users; the production hasher's deliberate slowness buys nothing here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def english(settings):
+    """The site in English, whatever the default language: for tests that read the English text."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     # The cache holds lockout counters; a test must not inherit another's.
     cache.clear()

@@ -12,8 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
+def _english(english):
+    """Assertions read the English text; the Chinese catalogue must not change what they see."""
 
 
 def test_secretariat_publishes_an_urgent_notice_a_wuhan_member_acknowledges_and_the_rate_moves(

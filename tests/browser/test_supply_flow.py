@@ -17,8 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
+def _english(english):
+    """Assertions read the English text; the Chinese catalogue must not change what they see."""
 
 
 def test_fab_files_a_critical_request_a_supplier_commits_part_and_the_fab_sees_what_remains(

@@ -14,11 +14,8 @@ EDIT = reverse("members:organisation_edit")
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
-    # Assertions read the English text; the Chinese catalogue must not change what they see.
-    settings.LANGUAGE_CODE = "en"
-    # Dozens of users per test: a fast hasher keeps the suite quick.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _english(english):
+    """Assertions read the English text; the Chinese catalogue must not change what they see."""
 
 
 def _profile_data(organisation: Organisation, **changes) -> dict:

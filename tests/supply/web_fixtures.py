@@ -45,10 +45,8 @@ __all__ = [
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
-    # Assertions read the English text; the Chinese catalogue must not change what they see.
-    settings.LANGUAGE_CODE = "en"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _english(english):
+    """Assertions read the English text; the Chinese catalogue must not change what they see."""
 
 
 @pytest.fixture
