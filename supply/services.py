@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliance_portal.errors import ConflictError
-from members.models import ApiKey, MaterialCategory, Organisation, RiskArea, RiskLevel, Site
+from members.models import ApiKey, MaterialCategory, Organisation, RiskArea, RiskLevel
+from members.selectors import current_risk_level
 from notices import events
 from notices.alerts import emit
 
@@ -46,11 +47,6 @@ class Actor:
 # ---------------------------------------------------------------------------------------------------- priority
 
 
-def _risk_level(site: Site) -> str:
-    area = RiskArea.objects.filter(province=site.province, city=site.city).only("level").first()
-    return area.level if area else RiskLevel.LOW
-
-
 def _apply_priority(request: SupplyRequest, *, risk_level: str, guarantee: bool, now=None) -> None:
     score, parts = priority_rules.compute(
         priority_rules.Inputs(
@@ -68,12 +64,10 @@ def _apply_priority(request: SupplyRequest, *, risk_level: str, guarantee: bool,
     request.priority = request.priority_override if request.priority_override is not None else score
 
 
-def supply_request_recompute_priority(*, request: SupplyRequest) -> SupplyRequest:
-    _apply_priority(request, risk_level=_risk_level(request.site), guarantee=request.organisation.priority_guarantee)
-    SupplyRequest.objects.filter(pk=request.pk).update(
-        priority_score=request.priority_score, priority_parts=request.priority_parts, priority=request.priority
-    )
-    return request
+def _score(request: SupplyRequest) -> None:
+    """Scores one request from its delivery site's current risk level and its fab's guarantee."""
+    level = current_risk_level(province=request.site.province, city=request.site.city)
+    _apply_priority(request, risk_level=level, guarantee=request.organisation.priority_guarantee)
 
 
 PRIORITY_FIELDS = ["priority_score", "priority_parts", "priority"]
@@ -223,7 +217,7 @@ def _submit(request: SupplyRequest, actor: Actor) -> None:
     request.status = S.SUBMITTED
     request.submitted_at = now
     request.confirmed_at = now
-    _apply_priority(request, risk_level=_risk_level(request.site), guarantee=request.organisation.priority_guarantee)
+    _score(request)
     request.save()
     _record(request, from_status, actor)
     # The alert pipeline reaches the suppliers this fab has qualified for the material first; notices may not
@@ -246,7 +240,7 @@ def supply_request_create(*, actor: Actor, submit: bool = False, **fields) -> Su
         raise TypeError(f"unknown fields {sorted(unknown)}")
     request = SupplyRequest(organisation=actor.organisation, created_by=actor.person, status=S.DRAFT, **fields)
     _validate_request(request)
-    _apply_priority(request, risk_level=_risk_level(request.site), guarantee=actor.organisation.priority_guarantee)
+    _score(request)
     request.save()
     _record(request, "", actor)
     if submit:
@@ -273,7 +267,7 @@ def supply_request_update(*, request: SupplyRequest, actor: Actor, **fields) -> 
     for name, value in fields.items():
         setattr(request, name, value)
     _validate_request(request)
-    _apply_priority(request, risk_level=_risk_level(request.site), guarantee=request.organisation.priority_guarantee)
+    _score(request)
     request.save()
     return request
 
