@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from alliance_portal.errors import ConflictError
@@ -24,7 +24,7 @@ from notices import events
 from notices.alerts import emit
 
 from . import priority as priority_rules
-from .models import Commitment, Qualification, RequestTransition, SupplierCapacity, SupplyRequest
+from .models import Commitment, Qualification, RequestTransition, SupplierCapacity, SupplyRequest, Unit
 
 S = SupplyRequest.Status
 C = Commitment.Status
@@ -193,6 +193,11 @@ def _record(request: SupplyRequest, from_status: str, actor: Actor, reason: str 
     )
 
 
+def _unit_label(unit: str, language: str) -> str:
+    with translation.override(language):
+        return str(Unit(unit).label) if unit in Unit.values else unit
+
+
 def _request_payload(request: SupplyRequest) -> dict:
     return {
         "id": request.pk,
@@ -201,6 +206,8 @@ def _request_payload(request: SupplyRequest) -> dict:
         "material": request.material,
         "quantity": str(request.quantity),
         "unit": request.unit,
+        # The unit as people read it, in both languages: the alert texts are written where supply is unknown.
+        "unit_labels": {code: _unit_label(request.unit, code) for code, _name in settings.LANGUAGES},
         "urgency": request.urgency,
         "status": request.status,
         "priority": request.priority,

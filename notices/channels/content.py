@@ -65,10 +65,11 @@ def content_for(event_name: str, payload: dict, language: str) -> Content:
         title = str(TITLES.get(event_name, event_name))
         lines: list[tuple[str, str]] = []
         detail = ""
+        unit = (payload.get("unit_labels") or {}).get(language) or payload.get("unit", "")
         if event_name.startswith("notice."):
             detail = _notice_title(payload, language)
         elif event_name.startswith("supply_request."):
-            detail = " ".join(str(payload.get(k, "")) for k in ("material", "quantity", "unit")).strip()
+            detail = " ".join(str(v) for v in (payload.get("material", ""), payload.get("quantity", ""), unit)).strip()
         elif event_name.startswith("commitment."):
             detail = _("%(quantity)s for request #%(request)s") % {
                 "quantity": payload.get("quantity", ""),
@@ -77,8 +78,8 @@ def content_for(event_name: str, payload: dict, language: str) -> Content:
         for key, label in LABELS.items():
             value = payload.get(key)
             if value not in (None, ""):
-                if key == "quantity" and payload.get("unit"):
-                    value = f"{value} {payload['unit']}"
+                if key == "quantity" and unit:
+                    value = f"{value} {unit}"
                 lines.append((str(label), str(value)))
         url = payload.get("url") or ""
         if url.startswith("/"):

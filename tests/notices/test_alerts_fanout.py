@@ -297,3 +297,18 @@ def request_event(request):
     from notices.alert_models import Event
 
     return Event.objects.get(name=events.SUPPLY_REQUEST_SUBMITTED, object_id=str(request.pk))
+
+
+def test_alert_text_names_the_unit_in_the_reader_language(staff, fab, resist_supplier):
+    from django.utils import translation
+
+    from notices.channels.content import content_for
+    from supply.services import _request_payload
+    from tests.supply.factories import SupplyRequestFactory
+
+    payload = _request_payload(SupplyRequestFactory(organisation=fab, unit="L", quantity=50))
+    with translation.override("zh-hans"):
+        litres_zh = translation.gettext("litres")
+    assert litres_zh != "litres"
+    assert litres_zh in content_for(events.SUPPLY_REQUEST_APPROVED, payload, "zh-hans").subject
+    assert "50 litres" in content_for(events.SUPPLY_REQUEST_APPROVED, payload, "en").subject
