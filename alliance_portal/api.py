@@ -20,7 +20,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from .errors import ConflictError
+from .errors import ConflictError, NotAllowed
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,10 @@ def exception_handler(exc, context):
         # A service refused because of the record's state: say why, with a code a program can act on.
         set_rollback()
         return Response({"detail": exc.message, "code": exc.code, **exc.extra}, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, PermissionError) and exc.errno is None:
+    if isinstance(exc, NotAllowed):
+        # A service refused the caller (standing, role, party): the service's own words, and a code.
+        exc = exceptions.PermissionDenied(exc.message, code=exc.code)
+    elif isinstance(exc, PermissionError) and exc.errno is None:
         # A service refused the caller's role (no errno: raised by our code, not by the operating system).
         exc = exceptions.PermissionDenied(_("Your organisation or role cannot do this."))
     elif isinstance(exc, DjangoValidationError):

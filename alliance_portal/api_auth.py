@@ -1,6 +1,6 @@
 """Partner authentication (`Authorization: Bearer <api key>`), who the caller is, and what it may do."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
@@ -14,11 +14,11 @@ from rest_framework import authentication, exceptions, permissions
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
-from members.models import ApiKey, Membership, Organisation, hash_api_key
-from members.selectors import membership_for
+from members.models import ApiKey, Organisation, hash_api_key
+from members.rules import GOOD_STANDING, Actor, actor_for_key, actor_for_user
 
-# Organisations whose keys work and whose users may write.
-WRITING_STATUSES = (Organisation.Status.ACTIVE, Organisation.Status.PENDING)
+# Organisations whose keys work and whose users may write (members.rules.GOOD_STANDING).
+WRITING_STATUSES = GOOD_STANDING
 
 
 class ApiKeyUser:
@@ -126,6 +126,8 @@ class Caller:
     can_write: bool
     api_key: ApiKey | None = None
     user_id: int | None = None
+    # The same caller as the services know it (members.rules.Actor).
+    actor: Actor = field(default_factory=Actor)
 
     @property
     def organisation_id(self) -> int | None:
@@ -138,34 +140,25 @@ class Caller:
 
 
 def get_caller(request) -> Caller:
-    """The caller of this request; computed once per request (one query for a session user's membership)."""
+    """The caller of this request; computed once per request (one query for a session user's membership).
+
+    What it may do comes from members.rules (the Actor the services check), never from a copy of the rule."""
     cached = getattr(request, "_portal_caller", None)
     if cached is not None:
         return cached
     user = request.user
     # The authentication refuses keys of suspended or withdrawn organisations; their users may still sign in and
     # read their own record, but write nothing.
-    if isinstance(user, ApiKeyUser):
-        key = user.api_key
-        caller = Caller(
-            is_staff=False,
-            organisation=key.organisation,
-            can_edit=key.can_write,
-            can_write=key.can_write,
-            api_key=key,
-        )
-    elif user is None or not user.is_authenticated:
-        caller = Caller(is_staff=False, organisation=None, can_edit=False, can_write=False)
-    else:
-        membership = membership_for(user)
-        in_good_standing = membership is not None and membership.organisation.status in WRITING_STATUSES
-        caller = Caller(
-            is_staff=user.is_staff,
-            organisation=membership.organisation if membership else None,
-            can_edit=user.is_staff or (in_good_standing and membership.role == Membership.Role.ADMIN),
-            can_write=user.is_staff or (in_good_standing and membership.can_write),
-            user_id=user.pk,
-        )
+    actor = actor_for_key(user.api_key) if isinstance(user, ApiKeyUser) else actor_for_user(user)
+    caller = Caller(
+        is_staff=actor.is_secretariat,
+        organisation=actor.organisation,
+        can_edit=actor.can_edit,
+        can_write=actor.can_write,
+        api_key=actor.api_key,
+        user_id=user.pk if actor.api_key is None and actor.user is not None else None,
+        actor=actor,
+    )
     request._portal_caller = caller
     return caller
 

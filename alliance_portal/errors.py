@@ -12,3 +12,18 @@ class ConflictError(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+class NotAllowed(Exception):
+    """The actor may not do this (its organisation is not in good standing, its role is read-only, it is not the
+    party the rule names): HTTP 403 in the API, the 403 page on the web, an error message in the admin.
+
+    `message` is for people (translated); `code` for programs and logs."""
+
+    def __init__(self, message, *, code: str = "not_allowed"):
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+
+    def __str__(self) -> str:
+        return str(self.message)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
-from simple_history.admin import SimpleHistoryAdmin
+
+from alliance_portal.admin_tools import HistoryAdmin
 
 from . import services
 from .models import (
@@ -49,19 +50,6 @@ def _adopt(target, saved) -> None:
         setattr(target, field.attname, getattr(saved, field.attname))
     target._state.adding = False
     target._state.db = saved._state.db
-
-
-class HistoryAdmin(SimpleHistoryAdmin):
-    """History to read, not to revert: a revert would write an old row back past the services (un-revoking a key,
-    un-withdrawing a member)."""
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 # --- import and export ---------------------------------------------------------------------------------------------

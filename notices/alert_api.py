@@ -19,12 +19,13 @@ from alliance_portal.api_schema import PortalAutoSchema
 from alliance_portal.idempotency import IdempotentCreateMixin
 from members.models import Organisation
 
-from . import alert_services, events
+from . import alert_services
 from .alert_models import Alert, Channel, ChatRobot, Subscription, WebhookEndpoint
 from .alert_selectors import alerts_visible_to
+from .alerts import registry
 from .channels.webhook import url_problem
 
-EVENT_CHOICES = [(e, e) for e in events.ALL]
+EVENT_CHOICES = registry.event_choices()
 
 
 # --- webhooks ------------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import events
+from .alerts import registry
 
 
 class Event(models.Model):
@@ -17,7 +17,7 @@ class Event(models.Model):
     events are kept here, so nothing that happened before it is lost.
     """
 
-    name = models.CharField(_("event"), max_length=60, choices=[(e, e) for e in events.ALL], db_index=True)
+    name = models.CharField(_("event"), max_length=60, choices=registry.event_choices, db_index=True)
     object_type = models.CharField(_("object type"), max_length=60, blank=True)
     object_id = models.CharField(_("object id"), max_length=40, blank=True)
     organisation = models.ForeignKey(
@@ -54,14 +54,15 @@ def _check_url(url: str) -> None:
 
 
 def _check_event_types(event_types) -> None:
-    if not isinstance(event_types, list) or any(e not in events.ALL for e in event_types):
+    names = registry.names()
+    if not isinstance(event_types, list) or any(e not in names for e in event_types):
         raise ValidationError(
-            {"event_types": _("A list of event types, from: %(events)s.") % {"events": ", ".join(events.ALL)}}
+            {"event_types": _("A list of event types, from: %(events)s.") % {"events": ", ".join(names)}}
         )
 
 
 def _event_choices():
-    return [(e, e) for e in events.ALL]
+    return registry.event_choices()
 
 
 class Channel(models.TextChoices):
@@ -154,7 +155,7 @@ class Subscription(models.Model):
     organisation = models.ForeignKey(
         "members.Organisation", on_delete=models.CASCADE, related_name="subscriptions", verbose_name=_("organisation")
     )
-    event_type = models.CharField(_("event type"), max_length=60, choices=_event_choices())
+    event_type = models.CharField(_("event type"), max_length=60, choices=_event_choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     enabled = models.BooleanField(_("enabled"), default=True)
 

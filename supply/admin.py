@@ -6,26 +6,24 @@ as the web pages and the API do), so their change pages are read-only and nothin
 who changed what. The queue never counts the whole table: see QueuePaginator.
 """
 
-import json
 from datetime import timedelta
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db import connections
+from django.contrib import admin
 from django.db.models import Exists, OuterRef
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from alliance_portal.errors import ConflictError
-from members.admin import HistoryAdmin
+from alliance_portal.admin_tools import (
+    HistoryAdmin,
+    QueueCountMixin,
+    WorkflowOnlyMixin,
+    action_form_page,
+)
 from members.models import MaterialCategory, Organisation, RiskArea, RiskLevel, Site
 from members.regions import Province
 
@@ -44,56 +42,6 @@ def secretariat(request) -> services.Actor:
 
 def _amount(value, unit: str) -> str:
     return f"{value.normalize():f} {unit}"
-
-
-# --- counting without counting the table ---------------------------------------------------------------------------
-
-
-class QueuePaginator(Paginator):
-    """Counts at most COUNT_CAP rows, so a page view costs the same with a thousand requests or a million.
-
-    Past the cap the exact number is not worth a scan: on PostgreSQL the planner's estimate stands in (EXPLAIN, which
-    reads no rows), elsewhere the count stops at the cap; the page then says "about" or "more than"
-    (admin/supply/pagination.html). On PostgreSQL the estimate is asked every time, even when the capped count turns
-    out exact, so a page makes the same queries whatever the size of the table.
-    """
-
-    COUNT_CAP = 1000
-
-    count_is_exact = True
-
-    @cached_property
-    def count(self) -> int:
-        rows = self.object_list
-        if not hasattr(rows, "query"):
-            return len(rows)
-        estimate = self._estimate(rows)
-        bounded = rows.order_by()[: self.COUNT_CAP + 1].count()
-        if bounded <= self.COUNT_CAP:
-            return bounded
-        self.count_is_exact = False
-        return max(estimate or 0, self.COUNT_CAP + 1)
-
-    @property
-    def count_is_estimated(self) -> bool:
-        return not self.count_is_exact and self.count > self.COUNT_CAP + 1
-
-    def _estimate(self, rows) -> int | None:
-        """The planner's row estimate for this very query (no row is read); for the whole table it comes from
-        pg_class.reltuples, for a filtered list from the column statistics."""
-        if connections[rows.db].vendor != "postgresql":
-            return None
-        plan = rows.order_by().explain(format="json")
-        try:
-            return int(json.loads(plan)[0]["Plan"]["Plan Rows"])
-        except (ValueError, KeyError, IndexError, TypeError):
-            return None
-
-
-class QueueCountMixin:
-    paginator = QueuePaginator
-    show_full_result_count = False
-    show_facets = admin.ShowFacets.NEVER  # a facet is a count per filter choice, over the whole list
 
 
 # --- intermediate pages of actions that need more than a click -----------------------------------------------------
@@ -122,28 +70,6 @@ class OverrideForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=_("Required, and kept in the request's history."),
     )
-
-
-def _action_form_page(modeladmin, request, queryset, *, action: str, form, title: str, intro: str):
-    """Renders the page that asks for the reason (and priority) before an action runs on the selected rows."""
-    select_across = request.POST.get("select_across") == "1"
-    shown = list(queryset[:20])
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "intro": intro,
-        "opts": modeladmin.model._meta,
-        "form": form,
-        "action": action,
-        "objects": shown,
-        "more": max(queryset.count() - len(shown), 0) if len(shown) == 20 else 0,
-        "select_across": select_across,
-        # With "select all" the rows of the page are still posted (Django wants some), the action takes the filter.
-        "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        "media": modeladmin.media,
-    }
-    return TemplateResponse(request, "admin/supply/action_form.html", context)
 
 
 # --- requests ------------------------------------------------------------------------------------------------------
@@ -279,41 +205,6 @@ class CommitmentInline(ReadOnlyInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("supplier")
-
-
-class WorkflowOnlyMixin:
-    """Rows that change only through their workflow: no add, no delete, a read-only change page; the changelist
-    actions (which need the change permission) are the way to move them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request)
-
-    def _apply(self, request, queryset, service, success) -> None:
-        """Runs `service(obj)` on each selected row; a refusal is one message naming the row, the rest go on."""
-        done = 0
-        for obj in queryset:
-            try:
-                service(obj)
-            except ConflictError as error:
-                self.message_user(request, _refusal(obj, str(error)), messages.ERROR)
-            except ValidationError as error:
-                self.message_user(request, _refusal(obj, " ".join(error.messages)), messages.ERROR)
-            except PermissionError:
-                self.message_user(request, _refusal(obj, gettext("not allowed for the secretariat.")), messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, success(done) % {"count": done}, messages.SUCCESS)
-
-
-def _refusal(obj, reason: str) -> str:
-    return gettext("%(object)s: %(reason)s") % {"object": obj, "reason": reason}
 
 
 @admin.register(SupplyRequest)
@@ -521,7 +412,7 @@ class SupplyRequestAdmin(QueueCountMixin, WorkflowOnlyMixin, HistoryAdmin):
         if form.is_bound and form.is_valid():
             self._transition(request, queryset, to_status, success, reason=form.cleaned_data["reason"])
             return None
-        return _action_form_page(self, request, queryset, action=action, form=form, title=title, intro=intro)
+        return action_form_page(self, request, queryset, action=action, form=form, title=title, intro=intro)
 
     @admin.action(description=_("Approve selected requests"), permissions=["change"])
     def approve_selected(self, request, queryset):
@@ -590,7 +481,7 @@ class SupplyRequestAdmin(QueueCountMixin, WorkflowOnlyMixin, HistoryAdmin):
                 ),
             )
             return None
-        return _action_form_page(
+        return action_form_page(
             self,
             request,
             queryset,
@@ -685,7 +576,7 @@ class CommitmentAdmin(QueueCountMixin, WorkflowOnlyMixin, HistoryAdmin):
                 lambda n: ngettext("Declined %(count)d commitment.", "Declined %(count)d commitments.", n),
             )
             return None
-        return _action_form_page(
+        return action_form_page(
             self,
             request,
             queryset,

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from alliance_portal.errors import ConflictError
 from members.models import ApiKey, MaterialCategory, Organisation, RiskArea, RiskLevel
 from members.selectors import current_risk_level
-from notices import events
 from notices.alerts import emit
 
+from . import events
 from . import priority as priority_rules
 from .models import Commitment, Qualification, RequestTransition, SupplierCapacity, SupplyRequest, Unit
 

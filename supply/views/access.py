@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from alliance_portal.errors import ConflictError
+from alliance_portal.errors import ConflictError, NotAllowed
 from members.models import Membership, Organisation
 from members.selectors import membership_for
 from members.views.access import forbidden, posted
@@ -73,7 +73,9 @@ def secretariat_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     return wrapper
 
 
-def _refused(request: HttpRequest) -> HttpResponse:
+def _refused(request: HttpRequest, error: Exception | None = None) -> HttpResponse:
+    if isinstance(error, NotAllowed):
+        return forbidden(request, str(error.message))
     return forbidden(request, _("Your organisation or role cannot do this."))
 
 
@@ -83,8 +85,8 @@ def act(request: HttpRequest, call: Callable[[], object], *, done: str | Callabl
     A refused transition is a message and nothing changes (the service's transaction rolled back)."""
     try:
         result = call()
-    except PermissionError:
-        return _refused(request)
+    except (NotAllowed, PermissionError) as error:
+        return _refused(request, error)
     except ConflictError as error:
         messages.error(request, error.message)
     except ValidationError as error:
@@ -112,8 +114,8 @@ def form_page(
     if request.method == "POST" and form.is_valid():
         try:
             result = save(form.cleaned_data)
-        except PermissionError:
-            return _refused(request)
+        except (NotAllowed, PermissionError) as error:
+            return _refused(request, error)
         except ConflictError as error:
             messages.error(request, error.message)
             return redirect(then)

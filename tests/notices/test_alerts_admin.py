@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from notices import events
 from notices.alert_models import Alert, Channel, ChatRobot, Event, Subscription, WebhookEndpoint
+from supply import events as supply_events
 
 pytestmark = pytest.mark.django_db
 EN = {"Accept-Language": "en"}
@@ -19,7 +20,9 @@ def admin_client(client, secretariat):
 
 @pytest.fixture
 def rows(org):
-    event = Event.objects.create(name=events.SUPPLY_REQUEST_APPROVED, payload={"material": "Argon"}, organisation=org)
+    event = Event.objects.create(
+        name=supply_events.SUPPLY_REQUEST_APPROVED, payload={"material": "Argon"}, organisation=org
+    )
     alert = Alert.objects.create(event=event, organisation=org, channel=Channel.EMAIL, email="ops@org.example")
     endpoint = WebhookEndpoint.objects.create(organisation=org, url="https://erp.example.com/hook")
     robot = ChatRobot.objects.create(organisation=org, kind="feishu", url="https://open.feishu.cn/open-apis/bot/v2/x")

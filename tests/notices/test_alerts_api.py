@@ -5,6 +5,7 @@ import pytest
 
 from notices import events
 from notices.alert_models import Alert, Channel, Event, WebhookEndpoint
+from supply import events as supply_events
 from tests.api_helpers import API_ROLES, api_client
 
 from .alert_sinks import HttpSink
@@ -30,7 +31,7 @@ def foreign_endpoint(other_org):
 
 @pytest.fixture
 def alerts(org, other_org):
-    event = Event.objects.create(name=events.SUPPLY_REQUEST_APPROVED, payload={"material": "Argon"})
+    event = Event.objects.create(name=supply_events.SUPPLY_REQUEST_APPROVED, payload={"material": "Argon"})
     own = Alert.objects.create(event=event, organisation=org, channel=Channel.EMAIL, email="ops@org.example")
     Alert.objects.create(
         event=event, organisation=org, channel=Channel.EMAIL, email="x@org.example", status=Alert.Status.FAILED
@@ -184,11 +185,13 @@ def test_alert_log_shows_own_alerts(role, request, alerts):
 def test_alert_log_filters(request, alerts):
     client = api_client("org_viewer", request)
     assert len(client.get(ALERTS + "?status=failed").json()["results"]) == 1
-    assert len(client.get(ALERTS + f"?event={events.SUPPLY_REQUEST_APPROVED}&channel=email").json()["results"]) == 2
+    assert (
+        len(client.get(ALERTS + f"?event={supply_events.SUPPLY_REQUEST_APPROVED}&channel=email").json()["results"]) == 2
+    )
     assert client.get(ALERTS + "?channel=webhook").json()["results"] == []
     assert client.get(ALERTS + "?status=nonsense").status_code == 400
     row = client.get(ALERTS + "?status=failed").json()["results"][0]
-    assert row["event"] == events.SUPPLY_REQUEST_APPROVED and row["destination"] == "x@org.example"
+    assert row["event"] == supply_events.SUPPLY_REQUEST_APPROVED and row["destination"] == "x@org.example"
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])

@@ -12,6 +12,7 @@ from django.utils import timezone
 from notices import alert_services, events
 from notices.alert_models import Alert, Channel, Event, WebhookEndpoint
 from notices.alert_selectors import delivery_progress
+from supply import events as supply_events
 from tests.members.factories import OrganisationFactory
 
 from .alert_sinks import HttpSink, SmtpSink
@@ -22,7 +23,9 @@ S = Alert.Status
 
 @pytest.fixture
 def event():
-    return Event.objects.create(name=events.SUPPLY_REQUEST_APPROVED, payload={"material": "Argon", "quantity": "5"})
+    return Event.objects.create(
+        name=supply_events.SUPPLY_REQUEST_APPROVED, payload={"material": "Argon", "quantity": "5"}
+    )
 
 
 def email_alert(event, address="ops@org.example", **fields) -> Alert:
@@ -180,7 +183,11 @@ def test_admin_delivery_log_filters_by_status_event_and_channel(event, client, s
     email_alert(event, status=S.FAILED)
     client.force_login(secretariat)
     url = reverse("admin:notices_alert_changelist")
-    for query in ("?status__exact=failed", f"?event__name={events.SUPPLY_REQUEST_APPROVED}", "?channel__exact=email"):
+    for query in (
+        "?status__exact=failed",
+        f"?event__name={supply_events.SUPPLY_REQUEST_APPROVED}",
+        "?channel__exact=email",
+    ):
         response = client.get(url + query)
         assert response.status_code == 200
         assert "ops@org.example" in response.content.decode()

@@ -10,11 +10,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.db import transaction
 
-from notices import alert_services, events
+from notices import alert_services
 from notices.alert_models import Alert, Channel, ChatRobot, Event, WebhookEndpoint
 from notices.alerts import emit
 from notices.channels import robots
 from notices.channels.webhook import url_problem
+from supply import events as supply_events
 from tests.members.factories import OrganisationFactory
 
 from .alert_sinks import HttpSink
@@ -48,7 +49,7 @@ def test_receiver_verifies_the_signature_with_the_documented_recipe(django_captu
         sink.on_request = receiver_for(endpoint.secret, seen)
         payload = {"id": 5, "organisation": "erp-partner", "material": "光刻胶", "quantity": "5", "unit": "L"}
         with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-            emit(events.SUPPLY_REQUEST_APPROVED, payload=payload, organisation=org)
+            emit(supply_events.SUPPLY_REQUEST_APPROVED, payload=payload, organisation=org)
         (request,) = sink.requests
     alert = Alert.objects.get(channel=Channel.WEBHOOK)
     assert alert.status == Alert.Status.DELIVERED
@@ -69,7 +70,7 @@ def test_a_receiver_with_another_secret_refuses_and_the_alert_is_retried():
     with HttpSink() as sink:
         endpoint = WebhookEndpoint.objects.create(organisation=org, url=sink.url + "/alliance")
         sink.on_request = receiver_for("not-the-secret", set())
-        event = Event.objects.create(name=events.SUPPLY_REQUEST_APPROVED, payload={})
+        event = Event.objects.create(name=supply_events.SUPPLY_REQUEST_APPROVED, payload={})
         alert = Alert.objects.create(event=event, organisation=org, channel=Channel.WEBHOOK, webhook=endpoint)
         alert_services.alerts_deliver(alert_ids=[alert.pk])
     alert.refresh_from_db()
@@ -81,7 +82,7 @@ def test_deactivated_endpoint_gets_nothing():
     org = OrganisationFactory()
     with HttpSink() as sink:
         endpoint = WebhookEndpoint.objects.create(organisation=org, url=sink.url + "/alliance")
-        event = Event.objects.create(name=events.SUPPLY_REQUEST_APPROVED, payload={})
+        event = Event.objects.create(name=supply_events.SUPPLY_REQUEST_APPROVED, payload={})
         alert = Alert.objects.create(event=event, organisation=org, channel=Channel.WEBHOOK, webhook=endpoint)
         WebhookEndpoint.objects.filter(pk=endpoint.pk).update(active=False)
         alert_services.alerts_deliver(alert_ids=[alert.pk])
@@ -92,7 +93,7 @@ def test_redirect_is_not_followed():
     org = OrganisationFactory()
     with HttpSink(status=302) as sink:
         endpoint = WebhookEndpoint.objects.create(organisation=org, url=sink.url + "/moved")
-        event = Event.objects.create(name=events.SUPPLY_REQUEST_APPROVED, payload={})
+        event = Event.objects.create(name=supply_events.SUPPLY_REQUEST_APPROVED, payload={})
         alert = Alert.objects.create(event=event, organisation=org, channel=Channel.WEBHOOK, webhook=endpoint)
         alert_services.alerts_deliver(alert_ids=[alert.pk])
     alert.refresh_from_db()
@@ -125,7 +126,7 @@ def robot_delivery(kind, secret="", answer=None):
             organisation=org, kind=kind, url=sink.url + "/robot/send?access_token=abc", secret=secret, language="en"
         )
         event = Event.objects.create(
-            name=events.SUPPLY_REQUEST_SUBMITTED,
+            name=supply_events.SUPPLY_REQUEST_SUBMITTED,
             payload={"material": "ArF photoresist", "quantity": "50", "unit": "L", "urgency": "critical"},
         )
         alert = Alert.objects.create(event=event, organisation=org, channel=Channel.ROBOT, robot=robot, language="en")

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from alliance_portal.admin_tools import QueuePaginator
 from notices.models import Event
-from supply.admin import QueuePaginator
 from supply.models import Commitment, Qualification, RequestTransition, SupplierCapacity, SupplyRequest
 
 from ..members.factories import RiskAreaFactory, SiteFactory

@@ -6,17 +6,15 @@ and every credit code, phone number and email address is made up (the credit cod
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from importlib import import_module
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
-from django.utils.module_loading import module_has_submodule
 
+from alliance_portal.demo import demo_seeders
 from members.models import (
     Contact,
     MaterialCategory,
@@ -417,15 +415,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {username:16} {password:26} {what}")
 
     def _seed_other_apps(self) -> int:
-        """The other apps' demo data, on top of the members: each app with a `demo` module offers `seed_demo()`.
-
-        Found by name because members imports no other app.
-        """
-        created = 0
-        for config in apps.get_app_configs():
-            if config.name != "members" and module_has_submodule(config.module, "demo"):
-                created += import_module(f"{config.name}.demo").seed_demo()
-        return created
+        """The other apps' demo data, on top of the members: each app registered its seeder when it started
+        (alliance_portal.demo.register_demo), so members names no other app."""
+        return sum(seeder.seed() for seeder in demo_seeders())
 
     def _seed(self) -> int:
         created = 0
