@@ -7,7 +7,7 @@ PIP_VERSION := 26.3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format setup setup-dev migrate seed messages test-tools clean
+.PHONY: run test lint typecheck format setup setup-dev migrate seed messages test-tools clean
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
@@ -45,6 +45,11 @@ test: setup-dev test-tools
 lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(MAKE) --no-print-directory typecheck
+
+# mypy with the Django and DRF plugins; strict on the rules, services and selectors (pyproject.toml [tool.mypy]).
+typecheck: setup-dev
+	$(VENV)/bin/mypy
 
 format: setup-dev
 	$(VENV)/bin/ruff check --fix .

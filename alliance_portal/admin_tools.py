@@ -12,9 +12,10 @@ A service's refusal (ConflictError, NotAllowed, ValidationError) is always an ad
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
@@ -64,7 +65,7 @@ class QueuePaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        rows = self.object_list
+        rows: Any = self.object_list  # a QuerySet in the admin; a plain list is counted as it is
         if not hasattr(rows, "query"):
             return len(rows)
         estimate = self._estimate(rows)
@@ -151,7 +152,7 @@ class WorkflowOnlyMixin:
         return obj is None and super().has_change_permission(request)
 
     def _apply(self, request, queryset, service, success) -> int:
-        return apply_to_each(self, request, queryset, service, success)
+        return apply_to_each(cast(admin.ModelAdmin, self), request, queryset, service, success)
 
 
 def action_form_page(modeladmin, request, queryset, *, action: str, form, title: str, intro: str):
@@ -169,8 +170,8 @@ def action_form_page(modeladmin, request, queryset, *, action: str, form, title:
         "more": max(queryset.count() - len(shown), 0) if len(shown) == 20 else 0,
         "select_across": select_across,
         # With "select all" the rows of the page are still posted (Django wants some), the action takes the filter.
-        "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "media": modeladmin.media,
     }
     return TemplateResponse(request, "admin/action_form.html", context)

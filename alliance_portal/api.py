@@ -7,6 +7,7 @@ rest_framework.generics at module level (the schema part lives in alliance_porta
 import hashlib
 import json
 import logging
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.serializers import as_serializer_error
+from rest_framework.serializers import BaseSerializer, as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
@@ -80,7 +81,7 @@ class ReadWriteSerializersMixin:
     `get_output_serializer()` gives the one the answer is made with.
     """
 
-    write_serializer_class = None
+    write_serializer_class: type[BaseSerializer[Any]] | None = None
     write_actions = ("create", "update", "partial_update")
 
     def get_serializer_class(self):

@@ -1,10 +1,16 @@
 """Domain errors the services raise; each door (web, API, admin, task) turns them into its own answer."""
 
+from typing import Any
+
+from django.utils.functional import Promise
+
+StrOrPromise = str | Promise  # a gettext_lazy text is accepted where a message is
+
 
 class ConflictError(Exception):
     """The record's state does not allow this (a transition not allowed, over-commitment): HTTP 409."""
 
-    def __init__(self, message: str, *, code: str = "conflict", extra: dict | None = None):
+    def __init__(self, message: str, *, code: str = "conflict", extra: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
@@ -20,7 +26,7 @@ class NotAllowed(Exception):
 
     `message` is for people (translated); `code` for programs and logs."""
 
-    def __init__(self, message, *, code: str = "not_allowed"):
+    def __init__(self, message: StrOrPromise, *, code: str = "not_allowed") -> None:
         super().__init__(str(message))
         self.message = message
         self.code = code

@@ -100,7 +100,7 @@ def idempotent(handler):
 class IdempotentCreateMixin:
     """For a viewset: `create` honours `Idempotency-Key` (documented by alliance_portal.api.PortalAutoSchema)."""
 
-    idempotent_actions = ("create",)
+    idempotent_actions: tuple[str, ...] = ("create",)
 
     @idempotent
     def create(self, request, *args, **kwargs):

@@ -70,7 +70,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from members import services as member_services  # noqa: E402
-from members.management.commands.seed_demo import demo_credit_code  # noqa: E402
+from members.demo import demo_credit_code  # noqa: E402
 from members.models import ApiKey, MaterialCategory, Membership, Organisation, RiskArea, Site  # noqa: E402
 from supply import priority  # noqa: E402
 from supply.models import SupplyRequest  # noqa: E402

@@ -1,11 +1,14 @@
 """Headless Chromium through Playwright, against the live test server.
 
-Playwright cannot download its own browser here, so the tests drive Debian's chromium. Where it is missing
-(and `make test` could not install it) only these tests are skipped, and the reason is printed.
+Playwright cannot download its own browser here, so the tests drive Debian's chromium. Where it (or playwright)
+is missing and `make test` could not install it, these tests are skipped with the reason printed -- except in CI
+(`CI=true`), where a missing tool fails the run instead, naming what is missing: CI must never pass by skipping
+the browser tests (the real-worker test in tests/notices/test_worker.py does the same for Redis).
 """
 
 import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -17,21 +20,38 @@ OUTPUT_DIR = Path(os.environ.get("TEST_OUTPUT_DIR", Path(__file__).resolve().par
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def missing_browser_tool(chromium: str = CHROMIUM) -> str | None:
+    """What the browser tests need and this machine lacks, in words; None when chromium and playwright are there."""
+    if not (os.path.exists(chromium) or shutil.which(chromium)):
+        return f"{chromium} not found (install Debian's chromium package, or set CHROMIUM_PATH)"
+    try:
+        import playwright.sync_api  # noqa: F401, PLC0415
+    except ImportError:
+        return "playwright is not installed (make test installs requirements-dev.txt)"
+    return None
+
+
+def browser_tests_decision(missing: str | None, environ: Mapping[str, str] = os.environ) -> tuple[str, str]:
+    """("run", ""), ("skip", reason) outside CI, or ("fail", reason) when CI=true: CI never skips them silently."""
+    if missing is None:
+        return "run", ""
+    if environ.get("CI", "").lower() == "true":
+        return "fail", f"browser tests cannot run in CI: {missing}. CI must run them; install it or fix the image."
+    return "skip", f"browser tests skipped: {missing}"
+
+
 def pytest_collection_modifyitems(config, items):
-    reason = None
-    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
-        reason = f"browser tests skipped: {CHROMIUM} not found (install Debian's chromium package)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "browser tests skipped: playwright is not installed (make test installs requirements-dev.txt)"
-    if reason is None:
+    browser_items = [item for item in items if "browser" in item.keywords]
+    if not browser_items:
         return
+    action, reason = browser_tests_decision(missing_browser_tool())
+    if action == "run":
+        return
+    if action == "fail":
+        raise pytest.UsageError(reason)
     print(f"\n{reason}")
-    for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(pytest.mark.skip(reason=reason))
+    for item in browser_items:
+        item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="session")
