@@ -70,7 +70,7 @@ def main() -> None:
         from django.db.models import Count
 
         from notices import services
-        from notices.alert_models import Alert
+        from notices.alerts.models import Alert
         from tests.notices.alert_sinks import SmtpSink
 
         clear_alerts()

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from notices import events
-from notices.alert_models import Alert, Channel, ChatRobot, Event, Subscription, WebhookEndpoint
+from notices.alerts.models import Alert, Channel, ChatRobot, Event, Subscription, WebhookEndpoint
 from supply import events as supply_events
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from django.db import transaction
 
 from members.models import Contact, Organisation
 from notices import events
-from notices.alert_models import Alert, Channel, ChatRobot, Subscription, WebhookEndpoint
 from notices.alerts import emit
+from notices.alerts.models import Alert, Channel, ChatRobot, Subscription, WebhookEndpoint
 from supply import events as supply_events
 from tests.members.factories import ContactFactory, OrganisationFactory, UserFactory
 from tests.supply.factories import FabFactory, SupplierFactory
@@ -303,7 +303,7 @@ def test_submitted_request_names_the_suppliers_the_fab_qualified_and_only_they_h
 
 
 def request_event(request):
-    from notices.alert_models import Event
+    from notices.alerts.models import Event
 
     return Event.objects.get(name=supply_events.SUPPLY_REQUEST_SUBMITTED, object_id=str(request.pk))
 
@@ -311,7 +311,7 @@ def request_event(request):
 def test_alert_text_names_the_unit_in_the_reader_language(staff, fab, resist_supplier):
     from django.utils import translation
 
-    from notices.channels.content import content_for
+    from notices.alerts.channels.content import content_for
     from supply.services import _request_payload
     from tests.supply.factories import SupplyRequestFactory
 

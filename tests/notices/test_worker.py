@@ -23,8 +23,8 @@ from django.db.models import Count
 
 from members.models import Contact, Organisation
 from notices import events
-from notices.alert_models import Alert, WebhookEndpoint
 from notices.alerts import emit
+from notices.alerts.models import Alert, WebhookEndpoint
 from tests.members.factories import valid_credit_code
 
 from .alert_sinks import HttpSink, SmtpSink

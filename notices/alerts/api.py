@@ -19,11 +19,10 @@ from alliance_portal.api_schema import PortalAutoSchema
 from alliance_portal.idempotency import IdempotentCreateMixin
 from members.models import Organisation
 
-from . import alert_services
-from .alert_models import Alert, Channel, ChatRobot, Subscription, WebhookEndpoint
-from .alert_selectors import alerts_visible_to
-from .alerts import registry
+from . import registry, services
 from .channels.webhook import url_problem
+from .models import Alert, Channel, ChatRobot, Subscription, WebhookEndpoint
+from .selectors import alerts_visible_to
 
 EVENT_CHOICES = registry.event_choices()
 
@@ -181,7 +180,7 @@ class WebhookViewSet(
     @action(detail=True, methods=["post"])
     def test(self, request, pk=None):
         endpoint = self.get_object()
-        return Response(alert_services.webhook_test_delivery(endpoint=endpoint))
+        return Response(services.webhook_test_delivery(endpoint=endpoint))
 
     @extend_schema(
         responses={200: inline_serializer("WebhookSecret", {"secret": serializers.CharField()})},

@@ -6,8 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import alert_services
-from .alert_models import Alert, ChatRobot, Event, Subscription, WebhookEndpoint
+from . import services
+from .models import Alert, ChatRobot, Event, Subscription, WebhookEndpoint
 
 # A URL typed without a scheme is taken as https (webhooks must be HTTPS).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -57,7 +57,7 @@ class AlertAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Retry selected failed alerts"), permissions=["retry"])
     def retry_failed(self, request, queryset):
-        count = alert_services.alerts_retry(alert_ids=list(queryset.values_list("pk", flat=True)))
+        count = services.alerts_retry(alert_ids=list(queryset.values_list("pk", flat=True)))
         skipped = queryset.count() - count
         self.message_user(
             request,

@@ -23,12 +23,12 @@ from django.utils.translation import gettext as _
 
 from members.models import Contact
 
-from .alert_models import Alert, Channel, ChatRobot, Event, Subscription, WebhookEndpoint
-from .alert_selectors import event_recipients, secretariat_emails
 from .channels import DeliveryError
 from .channels import email as email_channel
 from .channels import robots as robot_channel
 from .channels import webhook as webhook_channel
+from .models import Alert, Channel, ChatRobot, Event, Subscription, WebhookEndpoint
+from .selectors import event_recipients, secretariat_emails
 
 logger = logging.getLogger(__name__)
 S = Alert.Status
@@ -100,7 +100,7 @@ def alerts_enqueue_on_commit(alerts: Iterable[Alert]) -> None:
     pairs = [(a.pk, a.channel) for a in alerts]
     if not pairs:
         return
-    from .alert_tasks import app_is_eager  # noqa: PLC0415 - tasks import this module
+    from .tasks import app_is_eager  # noqa: PLC0415 - tasks import this module
 
     # With a broker, a failure to queue must not fail the change that already committed: the periodic re-queue
     # sends the rows later. Eagerly (tests, `make run`) errors propagate so they are seen.
@@ -110,7 +110,7 @@ def alerts_enqueue_on_commit(alerts: Iterable[Alert]) -> None:
 def alerts_enqueue(pairs: list[tuple[int, str]]) -> int:
     """Sends Celery messages for (alert id, channel) pairs: emails in batches over one SMTP connection, every webhook
     or robot alone (one slow endpoint must not hold the others back). Returns the number of messages."""
-    from .alert_tasks import deliver_alert, deliver_alerts  # noqa: PLC0415
+    from .tasks import deliver_alert, deliver_alerts  # noqa: PLC0415
 
     emails = [pk for pk, channel in pairs if channel == Channel.EMAIL]
     others = [pk for pk, channel in pairs if channel != Channel.EMAIL]

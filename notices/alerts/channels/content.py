@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from notices.alerts import registry
+from .. import registry
 
 
 @dataclass

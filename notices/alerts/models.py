@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .alerts import registry
+from . import registry
 
 
 class Event(models.Model):
