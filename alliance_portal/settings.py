@@ -292,7 +292,7 @@ SPECTACULAR_SETTINGS = {
         "NoticeStatusEnum": "notices.models.Notice.Status",
         "NoticeCategoryEnum": "notices.models.Notice.Category",
         "NoticeAudienceEnum": "notices.models.Notice.Audience",
-        "AlertEventEnum": "notices.alerts.api.EVENT_CHOICES",
+        "AlertEventEnum": "notices.alerts.registry.event_choices",
     },
 }
 # Failed API key attempts from one address before that address is refused for AXES_COOLOFF_MINUTES.

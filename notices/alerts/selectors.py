@@ -25,6 +25,12 @@ def event_recipients(event: Event) -> Recipients:
     return declared.recipients(event.payload or {}, event)
 
 
+def event_channels(name: str) -> frozenset[str]:
+    """The channels an event may use, as its app declared them (an undeclared one: none)."""
+    declared = registry.get(name)
+    return declared.channels if declared is not None else frozenset()
+
+
 def secretariat_emails() -> list[str]:
     if settings.ALERT_SECRETARIAT_EMAILS:
         return list(settings.ALERT_SECRETARIAT_EMAILS)
