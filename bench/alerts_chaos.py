@@ -177,7 +177,7 @@ def run_scenario(name: str, org_ids: list[int], redis: RedisServer, deadline: fl
     from notices.alerts import emit
     from notices.alerts import services as alert_services
     from notices.alerts.models import Alert
-    from tests.notices.alert_sinks import HttpSink, SmtpSink
+    from tests.notices.alerts.sinks import HttpSink, SmtpSink
 
     clear_alerts()
     queue = f"chaos-{name}"

@@ -71,7 +71,7 @@ def main() -> None:
 
         from notices import services
         from notices.alerts.models import Alert
-        from tests.notices.alert_sinks import SmtpSink
+        from tests.notices.alerts.sinks import SmtpSink
 
         clear_alerts()
         org_ids = make_organisations("fanout-", args.organisations, contacts=args.contacts, webhook_url=None)

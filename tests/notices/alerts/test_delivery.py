@@ -16,7 +16,7 @@ from notices.selectors import delivery_progress
 from supply import events as supply_events
 from tests.members.factories import OrganisationFactory
 
-from .alert_sinks import HttpSink, SmtpSink
+from .sinks import HttpSink, SmtpSink
 
 pytestmark = pytest.mark.django_db
 S = Alert.Status

@@ -18,7 +18,7 @@ from notices.alerts.models import Alert, Channel, ChatRobot, Event, WebhookEndpo
 from supply import events as supply_events
 from tests.members.factories import OrganisationFactory
 
-from .alert_sinks import HttpSink
+from .sinks import HttpSink
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from notices.alerts.models import Alert, Channel, Event, WebhookEndpoint
 from supply import events as supply_events
 from tests.api_helpers import API_ROLES, api_client
 
-from .alert_sinks import HttpSink
+from .sinks import HttpSink
 
 pytestmark = pytest.mark.django_db
 

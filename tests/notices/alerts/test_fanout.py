@@ -11,7 +11,7 @@ from supply import events as supply_events
 from tests.members.factories import ContactFactory, OrganisationFactory, UserFactory
 from tests.supply.factories import FabFactory, SupplierFactory
 
-from .alert_sinks import HttpSink
+from .sinks import HttpSink
 
 pytestmark = pytest.mark.django_db
 
