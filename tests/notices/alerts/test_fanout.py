@@ -143,7 +143,7 @@ def test_reminder_reaches_the_listed_organisations_and_escalation_the_secretaria
 
 
 def test_notice_reaches_its_audience(staff, fab, resist_supplier):
-    from .factories import make_notice
+    from ..factories import make_notice
 
     notice = make_notice(audience_kind="organisations", organisations=[resist_supplier])
     payload = {"notice_id": notice.pk, "title_zh": "通知", "title_en": "Notice", "category": "urgent", "url": "/n/1/"}
