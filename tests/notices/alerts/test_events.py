@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from members.models import Contact
 from notices.alerts import EMAIL, WEBHOOK, EventType, Recipients, emit, organisations_by_ids, registry
-from notices.alerts.models import ChatRobot, Subscription, WebhookEndpoint
+from notices.alerts.models import Alert, Channel, ChatRobot, Event, Subscription, WebhookEndpoint
 from supply import events as supply_events
 from tests.api_helpers import api_client
 from tests.members.factories import ContactFactory
@@ -178,12 +178,13 @@ def test_the_alert_log_filter_knows_every_registered_event(declare, request):
 
 
 def test_the_admin_shows_event_titles_in_the_admin_language(client, secretariat, org):
-    Subscription.objects.create(organisation=org, event_type=supply_events.SUPPLY_REQUEST_APPROVED, channel="email")
-    WebhookEndpoint.objects.create(
-        organisation=org, url="https://erp.example.com/hook", event_types=[supply_events.SUPPLY_REQUEST_APPROVED]
-    )
+    approved = supply_events.SUPPLY_REQUEST_APPROVED
+    Subscription.objects.create(organisation=org, event_type=approved, channel="email")
+    WebhookEndpoint.objects.create(organisation=org, url="https://erp.example.com/hook", event_types=[approved])
+    event = Event.objects.create(name=approved, organisation=org)
+    Alert.objects.create(event=event, organisation=org, channel=Channel.EMAIL, email="ops@org.example")
     client.force_login(secretariat)
-    for model in ("subscription", "webhookendpoint"):
+    for model in ("subscription", "webhookendpoint", "event", "alert"):
         page = client.get(reverse(f"admin:notices_{model}_changelist"), headers={"Accept-Language": "zh-hans"})
         assert "供应需求已批准" in page.content.decode()
         page = client.get(reverse(f"admin:notices_{model}_changelist"), headers={"Accept-Language": "en"})
