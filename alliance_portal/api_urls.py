@@ -1,7 +1,7 @@
 from rest_framework.routers import DefaultRouter
 
 from members.api import MaterialCategoryViewSet, OrganizationViewSet, RiskAreaViewSet, SiteViewSet
-from notices.alert_api import AlertViewSet, ChatRobotViewSet, SubscriptionViewSet, WebhookViewSet
+from notices.alerts.api import AlertViewSet, ChatRobotViewSet, SubscriptionViewSet, WebhookViewSet
 from notices.api import NoticeViewSet
 from supply.api import CommitmentViewSet, SupplyRequestViewSet
 

@@ -239,7 +239,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notices-publish-due": {"task": "notices.tasks.publish_due_notices", "schedule": 60},
     "notices-ack-reminders": {"task": "notices.tasks.remind_unacknowledged_notices", "schedule": 3600},
     # Alerts whose message was lost (broker restarted, worker killed) or whose retry is due go out again.
-    "alerts-requeue": {"task": "notices.alert_tasks.requeue_alerts", "schedule": 60},
+    "alerts-requeue": {"task": "notices.alerts.requeue_alerts", "schedule": 60},
 }
 
 REST_FRAMEWORK = {
@@ -292,7 +292,7 @@ SPECTACULAR_SETTINGS = {
         "NoticeStatusEnum": "notices.models.Notice.Status",
         "NoticeCategoryEnum": "notices.models.Notice.Category",
         "NoticeAudienceEnum": "notices.models.Notice.Audience",
-        "AlertEventEnum": "notices.alert_api.EVENT_CHOICES",
+        "AlertEventEnum": "notices.alerts.registry.event_choices",
     },
 }
 # Failed API key attempts from one address before that address is refused for AXES_COOLOFF_MINUTES.
@@ -337,7 +337,7 @@ SUPPLY_PRIORITY_WEIGHTS = {
 SUPPLY_STALE_AFTER_DAYS = env_int("SUPPLY_STALE_AFTER_DAYS", 7)
 SUPPLY_CAPACITY_STALE_AFTER_DAYS = env_int("SUPPLY_CAPACITY_STALE_AFTER_DAYS", 14)
 
-# Alert pipeline (notices.alert_services; README "Alert pipeline"). A row stuck in "sending" longer than
+# Alert pipeline (notices.alerts.services; README "Alert pipeline"). A row stuck in "sending" longer than
 # ALERT_SENDING_TIMEOUT_SECONDS belonged to a dead worker and goes back to pending: keep it well above the longest
 # delivery (an email batch, ALERT_HTTP_TIMEOUT_SECONDS for a webhook) and below CELERY_VISIBILITY_TIMEOUT.
 ALERT_MAX_ATTEMPTS = env_int("ALERT_MAX_ATTEMPTS", 8)

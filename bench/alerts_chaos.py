@@ -127,7 +127,7 @@ def setup(redis_url: str) -> None:
 
 def make_organisations(prefix: str, count: int, contacts: int, webhook_url: str | None) -> list[int]:
     from members.models import Contact, Organisation
-    from notices.alert_models import WebhookEndpoint
+    from notices.alerts.models import WebhookEndpoint
     from tests.members.factories import valid_credit_code
 
     Organisation.objects.filter(slug__startswith=prefix).delete()
@@ -155,7 +155,7 @@ def make_organisations(prefix: str, count: int, contacts: int, webhook_url: str 
 
 
 def clear_alerts() -> None:
-    from notices.alert_models import Alert, Event
+    from notices.alerts.models import Alert, Event
 
     Alert.objects.all().delete()
     Event.objects.filter(alerts__isnull=True).delete()
@@ -173,15 +173,16 @@ def run_scenario(name: str, org_ids: list[int], redis: RedisServer, deadline: fl
     from django.db import transaction
     from django.db.models import Count
 
-    from notices import alert_services, events
-    from notices.alert_models import Alert
+    from notices import events
     from notices.alerts import emit
-    from tests.notices.alert_sinks import HttpSink, SmtpSink
+    from notices.alerts import services as alert_services
+    from notices.alerts.models import Alert
+    from tests.notices.alerts.sinks import HttpSink, SmtpSink
 
     clear_alerts()
     queue = f"chaos-{name}"
     with HttpSink() as http_sink, SmtpSink() as smtp_sink:
-        from notices.alert_models import WebhookEndpoint
+        from notices.alerts.models import WebhookEndpoint
 
         WebhookEndpoint.objects.filter(organisation_id__in=org_ids).update(url=http_sink.url + "/hook")
         env = {**BENCH_ENV, "REDIS_URL": redis.url, "DATABASE_URL": os.environ["DATABASE_URL"],

@@ -70,8 +70,8 @@ def main() -> None:
         from django.db.models import Count
 
         from notices import services
-        from notices.alert_models import Alert
-        from tests.notices.alert_sinks import SmtpSink
+        from notices.alerts.models import Alert
+        from tests.notices.alerts.sinks import SmtpSink
 
         clear_alerts()
         org_ids = make_organisations("fanout-", args.organisations, contacts=args.contacts, webhook_url=None)

@@ -159,4 +159,4 @@ class AcknowledgementAdmin(admin.ModelAdmin):
         return False
 
 
-from . import admin_alerts  # noqa: E402, F401 - the alert pipeline's admin, kept in its own module
+from .alerts import admin as alerts_admin  # noqa: E402, F401 - the alert pipeline's admin, kept in its own module

@@ -1,4 +1,4 @@
-"""Notices (announcements, acknowledgements) live here; the alert pipeline's tables in alert_models.py."""
+"""Notices (announcements, acknowledgements) live here; the alert pipeline's tables in alerts/models.py (same app)."""
 
 from django.conf import settings
 from django.db import models
@@ -8,7 +8,8 @@ from simple_history.models import HistoricalRecords
 
 from members.models import Organisation, pick_language
 
-from .alert_models import Event  # noqa: F401
+# The alert pipeline's tables belong to this app (app_label "notices"): imported here so Django finds them.
+from .alerts.models import Alert, Channel, ChatRobot, Event, Subscription, WebhookEndpoint  # noqa: F401
 
 
 class Notice(models.Model):

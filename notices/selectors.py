@@ -7,6 +7,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from members.models import Contact, Organisation
 
+from .alerts import delivery_counts
+from .events import NOTICE_PUBLISHED
 from .models import Acknowledgement, Notice, NoticeRead
 
 N = Notice.Status
@@ -135,3 +137,8 @@ def acknowledgement_report(notice: Notice) -> AckReport:
         missing=missing,
         acknowledgements=acknowledgements,
     )
+
+
+def delivery_progress(*, notice_id) -> dict:
+    """Delivered / pending / failed alerts of a notice's publication."""
+    return delivery_counts(event=NOTICE_PUBLISHED, object_type="notices.notice", object_id=notice_id)

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from . import services
-from .alert_tasks import deliver_alert, deliver_alerts, requeue_alerts  # noqa: F401 - autodiscovery reads tasks.py only
+from .alerts.tasks import deliver_alert, deliver_alerts, requeue_alerts  # noqa: F401 - autodiscovery reads tasks.py only
 
 
 @shared_task

@@ -79,8 +79,20 @@ def _to_both_parties(payload: dict, event) -> Recipients:
     return Recipients(organisations_by_slugs(payload.get("fab"), payload.get("supplier")))
 
 
+def _unit(payload: dict, language: str) -> str:
+    return (payload.get("unit_labels") or {}).get(language) or payload.get("unit", "")
+
+
+def _values(payload: dict, language: str) -> dict:
+    """The quantity reads with its unit, in the reader's language."""
+    unit = _unit(payload, language)
+    if payload.get("quantity") in (None, "") or not unit:
+        return payload
+    return {**payload, "quantity": f"{payload['quantity']} {unit}"}
+
+
 def _request_detail(payload: dict, language: str) -> str:
-    unit = (payload.get("unit_labels") or {}).get(language) or payload.get("unit", "")
+    unit = _unit(payload, language)
     return " ".join(str(v) for v in (payload.get("material", ""), payload.get("quantity", ""), unit)).strip()
 
 
@@ -92,12 +104,26 @@ def _commitment_detail(payload: dict, language: str) -> str:
 
 
 def _request_event(name: str, label, recipients=_to_fab) -> EventType:
-    return EventType(name=name, label=label, recipients=recipients, detail=_request_detail, lines=LINES, app="supply")
+    return EventType(
+        name=name,
+        label=label,
+        recipients=recipients,
+        detail=_request_detail,
+        lines=LINES,
+        values=_values,
+        app="supply",
+    )
 
 
 def _commitment_event(name: str, label) -> EventType:
     return EventType(
-        name=name, label=label, recipients=_to_both_parties, detail=_commitment_detail, lines=LINES, app="supply"
+        name=name,
+        label=label,
+        recipients=_to_both_parties,
+        detail=_commitment_detail,
+        lines=LINES,
+        values=_values,
+        app="supply",
     )
 
 

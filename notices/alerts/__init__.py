@@ -2,6 +2,7 @@
 
 - `emit(event, obj, payload=..., organisation=...)`: record an event and its alerts in the caller's transaction.
 - `EventType`, `Recipients`, `register`, `register_all`: declare the events an app raises (in `AppConfig.ready`).
+- `delivery_counts(event=..., object_type=..., object_id=...)`: what became of the alerts an event made.
 - `organisations_by_slugs`, `organisations_by_ids`, `subscribed_organisation_ids`, `reachable_organisations`: what a
   recipients function may ask about the audience, without reading another app's tables.
 
@@ -28,6 +29,7 @@ __all__ = [
     "WEBHOOK",
     "EventType",
     "Recipients",
+    "delivery_counts",
     "emit",
     "organisations_by_ids",
     "organisations_by_slugs",
@@ -41,10 +43,9 @@ __all__ = [
 def emit(event: str, obj: Any = None, *, payload: dict | None = None, organisation: Organisation | None = None):
     """Records the event and its alerts (one row per recipient and channel) inside the caller's transaction: if the
     change rolls back, so do they, and nothing is sent. Delivery is queued when the transaction commits."""
-    from notices.alert_services import alerts_create_for_event, alerts_enqueue_on_commit  # noqa: PLC0415
-    from notices.models import Event  # noqa: PLC0415
-
+    from .models import Event  # noqa: PLC0415
     from .registry import is_registered  # noqa: PLC0415
+    from .services import alerts_create_for_event, alerts_enqueue_on_commit  # noqa: PLC0415
 
     if not is_registered(event):
         raise ValueError(f"unknown event {event!r}: register it in its app's AppConfig.ready()")
@@ -59,6 +60,13 @@ def emit(event: str, obj: Any = None, *, payload: dict | None = None, organisati
     )
     alerts_enqueue_on_commit(alerts_create_for_event(event=recorded))
     return recorded
+
+
+def delivery_counts(*, event: str, object_type: str, object_id) -> dict:
+    """{"delivered", "pending", "failed"} alerts of the events of this name about one object."""
+    from .selectors import delivery_counts as counts  # noqa: PLC0415
+
+    return counts(event=event, object_type=object_type, object_id=object_id)
 
 
 # --- what a recipients function may ask ------------------------------------------------------------------------
@@ -87,7 +95,7 @@ def organisations_by_ids(ids) -> list[int]:
 
 def subscribed_organisation_ids(event: str) -> list[int]:
     """Organisations that opted in to this event (an enabled subscription on any channel)."""
-    from notices.alert_models import Subscription  # noqa: PLC0415
+    from .models import Subscription  # noqa: PLC0415
 
     rows = Subscription.objects.filter(event_type=event, enabled=True).values_list("organisation_id", flat=True)
     return sorted(set(rows))

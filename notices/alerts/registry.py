@@ -52,7 +52,9 @@ class EventType:
     - `detail(payload, language)`: an optional one-line summary appended to the title; called with the reader's
       language active (and given, for payloads that carry both languages' texts).
     - `lines`: payload keys worth a line of the message, with their translatable labels, in order.
-    - `channels`: which channels it may use (email, webhook, robot).
+    - `values(payload, language)`: optional, the payload's values as the reader should see them (a quantity with
+      its unit in the reader's language, say); without it the lines show the payload's values as they are.
+    - `channels`: which channels it may use (email, webhook, robot): the fan-out makes no row on any other.
     """
 
     name: str
@@ -60,8 +62,14 @@ class EventType:
     recipients: Callable[[dict, Any], Recipients]
     detail: Callable[[dict, str], str] | None = None
     lines: Mapping[str, Any] = field(default_factory=dict)
+    values: Callable[[dict, str], Mapping[str, Any]] | None = None
     channels: frozenset[str] = ALL_CHANNELS
     app: str = ""
+
+    def __post_init__(self):
+        if isinstance(self.channels, str):
+            raise ValueError(f"channels of {self.name!r}: a set of channel names, not one string")
+        object.__setattr__(self, "channels", frozenset(self.channels))
 
 
 _REGISTRY: dict[str, EventType] = {}
@@ -93,6 +101,12 @@ def is_registered(name: str) -> bool:
 
 def names() -> list[str]:
     return sorted(_REGISTRY)
+
+
+def label(name: str) -> str:
+    """The event's title in the active language; its code when nobody declares it (any more)."""
+    declared = _REGISTRY.get(name)
+    return str(declared.label) if declared is not None else name
 
 
 def event_choices() -> list[tuple[str, Any]]:

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import notices.alert_models
+import notices.alerts.models
 import uuid
 from django.db import migrations, models
 
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('url', models.URLField(max_length=500, verbose_name='URL')),
                 ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
-                ('secret', models.CharField(default=notices.alert_models._new_secret, editable=False, max_length=100, verbose_name='signing secret')),
+                ('secret', models.CharField(default=notices.alerts.models._new_secret, editable=False, max_length=100, verbose_name='signing secret')),
                 ('event_types', models.JSONField(blank=True, default=list, help_text='Empty: every event that concerns the organisation.', verbose_name='event types')),
                 ('active', models.BooleanField(default=True, verbose_name='active')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),

@@ -4,12 +4,11 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
-from .alert_models import Alert, Event
-from .alerts import registry
-from .alerts.registry import Recipients
-from .events import NOTICE_PUBLISHED
+from . import registry
+from .models import Alert, Event
+from .registry import Recipients
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +25,12 @@ def event_recipients(event: Event) -> Recipients:
     return declared.recipients(event.payload or {}, event)
 
 
+def event_channels(name: str) -> frozenset[str]:
+    """The channels an event may use, as its app declared them (an undeclared one: none)."""
+    declared = registry.get(name)
+    return declared.channels if declared is not None else frozenset()
+
+
 def secretariat_emails() -> list[str]:
     if settings.ALERT_SECRETARIAT_EMAILS:
         return list(settings.ALERT_SECRETARIAT_EMAILS)
@@ -33,12 +38,10 @@ def secretariat_emails() -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def delivery_progress(*, notice_id) -> dict:
-    """How the alerts of a notice's publication are doing: {"delivered", "pending", "failed"} (sending counts as
-    pending)."""
-    alerts = Alert.objects.filter(event__name=NOTICE_PUBLISHED).filter(
-        Q(event__object_type="notices.notice", event__object_id=str(notice_id)) | Q(event__payload__notice_id=notice_id)
-    )
+def delivery_counts(*, event: str, object_type: str, object_id) -> dict:
+    """How the alerts of the events of this name about one object are doing: {"delivered", "pending", "failed"}
+    (sending counts as pending)."""
+    alerts = Alert.objects.filter(event__name=event, event__object_type=object_type, event__object_id=str(object_id))
     counts = dict(alerts.values_list("status").annotate(n=Count("id")).order_by())
     return {
         "delivered": counts.get(S.DELIVERED, 0),

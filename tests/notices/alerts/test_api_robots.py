@@ -5,8 +5,8 @@ import pytest
 from django.db import transaction
 
 from notices import events
-from notices.alert_models import Alert, Channel, ChatRobot, Subscription
 from notices.alerts import emit
+from notices.alerts.models import Alert, Channel, ChatRobot, Subscription
 from tests.api_helpers import API_ROLES, api_client
 from tests.members.factories import ContactFactory
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .alerts import registry
+from . import registry
 
 
 class Event(models.Model):
@@ -147,9 +147,9 @@ class ChatRobot(models.Model):
 class Subscription(models.Model):
     """An organisation's choice for one event type on one channel, overriding the default.
 
-    Without a row the defaults hold: email for notices and for every event that concerns the organisation;
-    a supplier hears of new requests only for the categories it supplies. A row with enabled=False opts out; a
-    supplier's enabled row for supply_request.submitted opts in to urgent requests of every category.
+    Without a row the defaults hold: the event's app decides who it concerns (its recipients function). A row with
+    enabled=False opts out; an enabled row opts in where that function asks who subscribed
+    (notices.alerts.subscribed_organisation_ids).
     """
 
     organisation = models.ForeignKey(

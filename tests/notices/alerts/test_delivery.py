@@ -9,13 +9,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from notices import alert_services, events
-from notices.alert_models import Alert, Channel, Event, WebhookEndpoint
-from notices.alert_selectors import delivery_progress
+from notices import events
+from notices.alerts import services as alert_services
+from notices.alerts.models import Alert, Channel, Event, WebhookEndpoint
+from notices.selectors import delivery_progress
 from supply import events as supply_events
 from tests.members.factories import OrganisationFactory
 
-from .alert_sinks import HttpSink, SmtpSink
+from .sinks import HttpSink, SmtpSink
 
 pytestmark = pytest.mark.django_db
 S = Alert.Status

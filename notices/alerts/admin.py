@@ -1,16 +1,40 @@
 """The secretariat's admin of the alert pipeline: the delivery log (retry failed rows), events, webhook endpoints,
 robots and subscriptions. Alerts and events are read-only: they change only through the pipeline's services."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import alert_services
-from .alert_models import Alert, ChatRobot, Event, Subscription, WebhookEndpoint
+from . import registry, services
+from .models import Alert, ChatRobot, Event, Subscription, WebhookEndpoint
 
 # A URL typed without a scheme is taken as https (webhooks must be HTTPS).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class EventTypesForm(forms.ModelForm):
+    """Event types ticked by their titles (in the admin's language); the choices are the registry's at each page."""
+
+    event_types = forms.MultipleChoiceField(
+        label=_("event types"),
+        choices=registry.event_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every event that concerns the organisation."),
+    )
+
+
+class EventTypesAdmin(admin.ModelAdmin):
+    """Endpoints and robots: their event types by title, ticked in a list of what the apps registered."""
+
+    form = EventTypesForm
+    formfield_overrides = HTTPS_URLS
+
+    @admin.display(description=_("event types"))
+    def event_types_display(self, obj):
+        return ", ".join(registry.label(name) for name in obj.event_types or []) or "—"
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -46,7 +70,7 @@ class AlertAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("event"), ordering="event__name")
     def event_name(self, obj):
-        return obj.event.name
+        return registry.label(obj.event.name)
 
     @admin.display(description=_("destination"))
     def destination(self, obj):
@@ -57,7 +81,7 @@ class AlertAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Retry selected failed alerts"), permissions=["retry"])
     def retry_failed(self, request, queryset):
-        count = alert_services.alerts_retry(alert_ids=list(queryset.values_list("pk", flat=True)))
+        count = services.alerts_retry(alert_ids=list(queryset.values_list("pk", flat=True)))
         skipped = queryset.count() - count
         self.message_user(
             request,
@@ -90,9 +114,8 @@ class EventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
-    formfield_overrides = HTTPS_URLS
-    list_display = ["url", "organisation", "active", "created_at"]
+class WebhookEndpointAdmin(EventTypesAdmin):
+    list_display = ["url", "organisation", "event_types_display", "active", "created_at"]
     list_filter = ["active"]
     list_select_related = ["organisation"]
     search_fields = ["url", "organisation__slug", "organisation__name_zh", "organisation__name_en"]
@@ -105,9 +128,8 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChatRobot)
-class ChatRobotAdmin(admin.ModelAdmin):
-    formfield_overrides = HTTPS_URLS
-    list_display = ["__str__", "kind", "organisation", "language", "active"]
+class ChatRobotAdmin(EventTypesAdmin):
+    list_display = ["__str__", "kind", "organisation", "event_types_display", "language", "active"]
     list_filter = ["kind", "active"]
     list_select_related = ["organisation"]
     search_fields = ["name", "organisation__slug", "organisation__name_zh", "organisation__name_en"]

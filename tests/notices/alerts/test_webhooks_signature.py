@@ -10,15 +10,15 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.db import transaction
 
-from notices import alert_services
-from notices.alert_models import Alert, Channel, ChatRobot, Event, WebhookEndpoint
 from notices.alerts import emit
-from notices.channels import robots
-from notices.channels.webhook import url_problem
+from notices.alerts import services as alert_services
+from notices.alerts.channels import robots
+from notices.alerts.channels.webhook import url_problem
+from notices.alerts.models import Alert, Channel, ChatRobot, Event, WebhookEndpoint
 from supply import events as supply_events
 from tests.members.factories import OrganisationFactory
 
-from .alert_sinks import HttpSink
+from .sinks import HttpSink
 
 pytestmark = pytest.mark.django_db
 

@@ -4,11 +4,11 @@ its own delivery log; another organisation's is a 404; reading roles cannot writ
 import pytest
 
 from notices import events
-from notices.alert_models import Alert, Channel, Event, WebhookEndpoint
+from notices.alerts.models import Alert, Channel, Event, WebhookEndpoint
 from supply import events as supply_events
 from tests.api_helpers import API_ROLES, api_client
 
-from .alert_sinks import HttpSink
+from .sinks import HttpSink
 
 pytestmark = pytest.mark.django_db
 

@@ -23,11 +23,11 @@ from django.db.models import Count
 
 from members.models import Contact, Organisation
 from notices import events
-from notices.alert_models import Alert, WebhookEndpoint
 from notices.alerts import emit
+from notices.alerts.models import Alert, WebhookEndpoint
 from tests.members.factories import valid_credit_code
 
-from .alert_sinks import HttpSink, SmtpSink
+from .sinks import HttpSink, SmtpSink
 
 BASE_DIR = Path(settings.BASE_DIR)
 ORGANISATIONS = 500  # each gets one email and one webhook alert: 1,000 alerts

@@ -23,12 +23,12 @@ from django.utils.translation import gettext as _
 
 from members.models import Contact
 
-from .alert_models import Alert, Channel, ChatRobot, Event, Subscription, WebhookEndpoint
-from .alert_selectors import event_recipients, secretariat_emails
 from .channels import DeliveryError
 from .channels import email as email_channel
 from .channels import robots as robot_channel
 from .channels import webhook as webhook_channel
+from .models import Alert, Channel, ChatRobot, Event, Subscription, WebhookEndpoint
+from .selectors import event_channels, event_recipients, secretariat_emails
 
 logger = logging.getLogger(__name__)
 S = Alert.Status
@@ -41,9 +41,10 @@ WEBHOOK_TEST = "webhook.test"
 
 
 def alerts_create_for_event(*, event: Event) -> list[Alert]:
-    """One row per recipient and channel, in the caller's transaction (bulk: a notice may reach a thousand
-    organisations)."""
+    """One row per recipient and channel, in the caller's transaction (bulk: one event may reach a thousand
+    organisations). Only over the channels the event type declares."""
     recipients = event_recipients(event)
+    channels = event_channels(event.name)
     org_ids = recipients.organisation_ids
     rows: list[Alert] = []
     now = timezone.now()
@@ -57,33 +58,38 @@ def alerts_create_for_event(*, event: Event) -> list[Alert]:
                 "organisation_id", "channel"
             )
         )
-        contacts = (
-            Contact.objects.filter(organisation_id__in=org_ids, receives_alerts=True)
-            .exclude(email="")
-            .values_list("organisation_id", "email", "language")
-            .order_by("organisation_id", "pk")
-        )
-        seen: set[tuple[int, str]] = set()
-        for org_id, address, language in contacts:
-            key = (org_id, address.lower())
-            if (org_id, Channel.EMAIL) in off or key in seen:
-                continue
-            seen.add(key)
-            rows.append(row(organisation_id=org_id, channel=Channel.EMAIL, email=address, language=language))
-        for endpoint in WebhookEndpoint.objects.filter(organisation_id__in=org_ids, active=True):
-            if endpoint.wants(event.name) and (endpoint.organisation_id, Channel.WEBHOOK) not in off:
-                rows.append(row(organisation_id=endpoint.organisation_id, channel=Channel.WEBHOOK, webhook=endpoint))
-        for robot in ChatRobot.objects.filter(organisation_id__in=org_ids, active=True):
-            if robot.wants(event.name) and (robot.organisation_id, Channel.ROBOT) not in off:
-                rows.append(
-                    row(
-                        organisation_id=robot.organisation_id,
-                        channel=Channel.ROBOT,
-                        robot=robot,
-                        language=robot.language,
+        if Channel.EMAIL in channels:
+            contacts = (
+                Contact.objects.filter(organisation_id__in=org_ids, receives_alerts=True)
+                .exclude(email="")
+                .values_list("organisation_id", "email", "language")
+                .order_by("organisation_id", "pk")
+            )
+            seen: set[tuple[int, str]] = set()
+            for org_id, address, language in contacts:
+                key = (org_id, address.lower())
+                if (org_id, Channel.EMAIL) in off or key in seen:
+                    continue
+                seen.add(key)
+                rows.append(row(organisation_id=org_id, channel=Channel.EMAIL, email=address, language=language))
+        if Channel.WEBHOOK in channels:
+            for endpoint in WebhookEndpoint.objects.filter(organisation_id__in=org_ids, active=True):
+                if endpoint.wants(event.name) and (endpoint.organisation_id, Channel.WEBHOOK) not in off:
+                    rows.append(
+                        row(organisation_id=endpoint.organisation_id, channel=Channel.WEBHOOK, webhook=endpoint)
                     )
-                )
-    if recipients.secretariat:
+        if Channel.ROBOT in channels:
+            for robot in ChatRobot.objects.filter(organisation_id__in=org_ids, active=True):
+                if robot.wants(event.name) and (robot.organisation_id, Channel.ROBOT) not in off:
+                    rows.append(
+                        row(
+                            organisation_id=robot.organisation_id,
+                            channel=Channel.ROBOT,
+                            robot=robot,
+                            language=robot.language,
+                        )
+                    )
+    if recipients.secretariat and Channel.EMAIL in channels:
         for address in secretariat_emails():
             rows.append(row(organisation=None, channel=Channel.EMAIL, email=address, language=settings.LANGUAGE_CODE))
     if not rows:
@@ -100,7 +106,7 @@ def alerts_enqueue_on_commit(alerts: Iterable[Alert]) -> None:
     pairs = [(a.pk, a.channel) for a in alerts]
     if not pairs:
         return
-    from .alert_tasks import app_is_eager  # noqa: PLC0415 - tasks import this module
+    from .tasks import app_is_eager  # noqa: PLC0415 - tasks import this module
 
     # With a broker, a failure to queue must not fail the change that already committed: the periodic re-queue
     # sends the rows later. Eagerly (tests, `make run`) errors propagate so they are seen.
@@ -110,7 +116,7 @@ def alerts_enqueue_on_commit(alerts: Iterable[Alert]) -> None:
 def alerts_enqueue(pairs: list[tuple[int, str]]) -> int:
     """Sends Celery messages for (alert id, channel) pairs: emails in batches over one SMTP connection, every webhook
     or robot alone (one slow endpoint must not hold the others back). Returns the number of messages."""
-    from .alert_tasks import deliver_alert, deliver_alerts  # noqa: PLC0415
+    from .tasks import deliver_alert, deliver_alerts  # noqa: PLC0415
 
     emails = [pk for pk, channel in pairs if channel == Channel.EMAIL]
     others = [pk for pk, channel in pairs if channel != Channel.EMAIL]

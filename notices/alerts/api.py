@@ -7,6 +7,7 @@ secretariat. Nothing is deleted: DELETE deactivates an endpoint.
 
 import django_filters
 from django.db import transaction
+from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -19,13 +20,19 @@ from alliance_portal.api_schema import PortalAutoSchema
 from alliance_portal.idempotency import IdempotentCreateMixin
 from members.models import Organisation
 
-from . import alert_services
-from .alert_models import Alert, Channel, ChatRobot, Subscription, WebhookEndpoint
-from .alert_selectors import alerts_visible_to
-from .alerts import registry
+from . import registry, services
 from .channels.webhook import url_problem
+from .models import Alert, Channel, ChatRobot, Subscription, WebhookEndpoint
+from .selectors import alerts_visible_to
 
-EVENT_CHOICES = registry.event_choices()
+
+class EventTypeField(serializers.ChoiceField):
+    """An event type some app registered. The choices are read from the registry whenever a serializer is made (DRF
+    copies declared fields per serializer), never at import: an app's events are all there once the apps are ready,
+    and a name nobody registered is a 400 naming the field."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=registry.event_choices(), **kwargs)
 
 
 # --- webhooks ------------------------------------------------------------------------------------------------------
@@ -34,7 +41,7 @@ EVENT_CHOICES = registry.event_choices()
 class WebhookSerializer(serializers.ModelSerializer):
     organization = serializers.SlugRelatedField(source="organisation", slug_field="slug", read_only=True)
     event_types = serializers.ListField(
-        child=serializers.ChoiceField(choices=EVENT_CHOICES),
+        child=EventTypeField(),
         read_only=True,
         help_text=_("Event types delivered to this endpoint; empty: every event that concerns the organisation."),
     )
@@ -64,7 +71,7 @@ class WebhookWriteSerializer(serializers.ModelSerializer):
         help_text=_("Secretariat only: the organisation the endpoint belongs to. Others create their own."),
     )
     event_types = serializers.ListField(
-        child=serializers.ChoiceField(choices=EVENT_CHOICES),
+        child=EventTypeField(),
         required=False,
         allow_empty=True,
         help_text=_("Event types to deliver; empty or absent: every event that concerns the organisation."),
@@ -181,7 +188,7 @@ class WebhookViewSet(
     @action(detail=True, methods=["post"])
     def test(self, request, pk=None):
         endpoint = self.get_object()
-        return Response(alert_services.webhook_test_delivery(endpoint=endpoint))
+        return Response(services.webhook_test_delivery(endpoint=endpoint))
 
     @extend_schema(
         responses={200: inline_serializer("WebhookSecret", {"secret": serializers.CharField()})},
@@ -201,7 +208,11 @@ class WebhookViewSet(
 class AlertFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Alert.Status.choices)
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
-    event = django_filters.ChoiceFilter(field_name="event__name", choices=EVENT_CHOICES, label=_("Event type"))
+    # Read from the registry at each use (not at import), and not a callable: the schema lists a callable's
+    # choices as no enum at all.
+    event = django_filters.ChoiceFilter(
+        field_name="event__name", choices=CallableChoiceIterator(registry.event_choices), label=_("Event type")
+    )
 
     class Meta:
         model = Alert
@@ -209,7 +220,7 @@ class AlertFilter(django_filters.FilterSet):
 
 
 class AlertSerializer(serializers.ModelSerializer):
-    event = serializers.ChoiceField(source="event.name", choices=EVENT_CHOICES, read_only=True)
+    event = EventTypeField(source="event.name", read_only=True)
     event_id = serializers.IntegerField(read_only=True)
     event_created_at = serializers.DateTimeField(source="event.created_at", read_only=True)
     organization = serializers.SlugRelatedField(source="organisation", slug_field="slug", read_only=True)
@@ -309,7 +320,7 @@ def _organization_field():
 class ChatRobotSerializer(serializers.ModelSerializer):
     organization = _organization_field()
     event_types = serializers.ListField(
-        child=serializers.ChoiceField(choices=EVENT_CHOICES),
+        child=EventTypeField(),
         required=False,
         allow_empty=True,
         help_text=_("Event types to post; empty or absent: every event that concerns the organisation."),
@@ -349,6 +360,7 @@ class ChatRobotSerializer(serializers.ModelSerializer):
 
 class SubscriptionSerializer(serializers.ModelSerializer):
     organization = _organization_field()
+    event_type = EventTypeField(label=_("event type"))
 
     class Meta:
         model = Subscription
@@ -400,15 +412,15 @@ class ChatRobotViewSet(
     list=extend_schema(
         description=_(
             "Your organisation's choices of which event types reach it on which channel. Without a choice the "
-            "default holds: email for notices and for every event that concerns you; suppliers hear of new "
-            "requests of their own categories."
+            "default holds: every event that concerns you, on every channel you have; enabled=false opts out, "
+            "and for an event that lets organisations opt in, enabled=true opts in."
         )
     ),
     destroy=extend_schema(description=_("Removes the choice: the default holds again.")),
 )
 class SubscriptionViewSet(OwnOrganisationMixin, viewsets.ModelViewSet):
-    """Alert subscriptions: enabled=false opts out of an event type on a channel; a supplier's enabled choice for
-    supply_request.submitted opts in to urgent requests of every category."""
+    """Alert subscriptions: enabled=false opts out of an event type on a channel; an enabled choice opts in to an
+    event whose audience includes the organisations that subscribed to it."""
 
     serializer_class = SubscriptionSerializer
     model = Subscription

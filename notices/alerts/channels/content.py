@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from notices.alerts import registry
+from .. import registry
 
 
 @dataclass
@@ -24,12 +24,10 @@ def content_for(event_name: str, payload: dict, language: str) -> Content:
         lines: list[tuple[str, str]] = []
         labels = dict(declared.lines) if declared is not None else {}
         detail = declared.detail(payload, language) if declared is not None and declared.detail is not None else ""
-        unit = (payload.get("unit_labels") or {}).get(language) or payload.get("unit", "")
+        values = declared.values(payload, language) if declared is not None and declared.values else payload
         for key, label in labels.items():
-            value = payload.get(key)
+            value = values.get(key)
             if value not in (None, ""):
-                if key == "quantity" and unit:
-                    value = f"{value} {unit}"
                 lines.append((str(label), str(value)))
         url = payload.get("url") or ""
         if url.startswith("/"):

@@ -5,13 +5,13 @@ from django.db import transaction
 
 from members.models import Contact, Organisation
 from notices import events
-from notices.alert_models import Alert, Channel, ChatRobot, Subscription, WebhookEndpoint
 from notices.alerts import emit
+from notices.alerts.models import Alert, Channel, ChatRobot, Subscription, WebhookEndpoint
 from supply import events as supply_events
 from tests.members.factories import ContactFactory, OrganisationFactory, UserFactory
 from tests.supply.factories import FabFactory, SupplierFactory
 
-from .alert_sinks import HttpSink
+from .sinks import HttpSink
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +143,7 @@ def test_reminder_reaches_the_listed_organisations_and_escalation_the_secretaria
 
 
 def test_notice_reaches_its_audience(staff, fab, resist_supplier):
-    from .factories import make_notice
+    from ..factories import make_notice
 
     notice = make_notice(audience_kind="organisations", organisations=[resist_supplier])
     payload = {"notice_id": notice.pk, "title_zh": "通知", "title_en": "Notice", "category": "urgent", "url": "/n/1/"}
@@ -303,7 +303,7 @@ def test_submitted_request_names_the_suppliers_the_fab_qualified_and_only_they_h
 
 
 def request_event(request):
-    from notices.alert_models import Event
+    from notices.alerts.models import Event
 
     return Event.objects.get(name=supply_events.SUPPLY_REQUEST_SUBMITTED, object_id=str(request.pk))
 
@@ -311,7 +311,7 @@ def request_event(request):
 def test_alert_text_names_the_unit_in_the_reader_language(staff, fab, resist_supplier):
     from django.utils import translation
 
-    from notices.channels.content import content_for
+    from notices.alerts.channels.content import content_for
     from supply.services import _request_payload
     from tests.supply.factories import SupplyRequestFactory
 
