@@ -1,6 +1,8 @@
 """The secretariat's admin of the alert pipeline: the delivery log (retry failed rows), events, webhook endpoints,
 robots and subscriptions. Alerts and events are read-only: they change only through the pipeline's services."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
@@ -11,7 +13,7 @@ from . import registry, services
 from .models import Alert, ChatRobot, Event, Subscription, WebhookEndpoint
 
 # A URL typed without a scheme is taken as https (webhooks must be HTTPS).
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+HTTPS_URLS: dict[type[models.Field], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
 
 class EventTypesForm(forms.ModelForm):

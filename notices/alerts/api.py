@@ -5,6 +5,8 @@ role of the organisation (or a read key); changing an endpoint needs its adminis
 secretariat. Nothing is deleted: DELETE deactivates an endpoint.
 """
 
+from typing import Any
+
 import django_filters
 from django.db import transaction
 from django.utils.choices import CallableChoiceIterator
@@ -39,7 +41,9 @@ class EventTypeField(serializers.ChoiceField):
 
 
 class WebhookSerializer(serializers.ModelSerializer):
-    organization = serializers.SlugRelatedField(source="organisation", slug_field="slug", read_only=True)
+    organization: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        source="organisation", slug_field="slug", read_only=True
+    )
     event_types = serializers.ListField(
         child=EventTypeField(),
         read_only=True,
@@ -223,7 +227,9 @@ class AlertSerializer(serializers.ModelSerializer):
     event = EventTypeField(source="event.name", read_only=True)
     event_id = serializers.IntegerField(read_only=True)
     event_created_at = serializers.DateTimeField(source="event.created_at", read_only=True)
-    organization = serializers.SlugRelatedField(source="organisation", slug_field="slug", read_only=True)
+    organization: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        source="organisation", slug_field="slug", read_only=True
+    )
     destination = serializers.CharField(read_only=True, help_text=_("Email address, webhook URL or robot name."))
 
     class Meta:
@@ -275,9 +281,9 @@ class OwnOrganisationMixin:
     """Scoped to the caller's organisation (the secretariat sees all); writes by its administrators, write keys and
     the secretariat, who names the organisation."""
 
-    permission_classes = [HasScope, CanEditOwnOrganisation]
-    schema = PortalAutoSchema()
-    model = None
+    permission_classes: Any = [HasScope, CanEditOwnOrganisation]
+    schema: Any = PortalAutoSchema()
+    model: Any = None
 
     def get_queryset(self):
         caller = get_caller(self.request)
@@ -367,7 +373,7 @@ class SubscriptionSerializer(serializers.ModelSerializer):
         fields = ["id", "organization", "event_type", "channel", "enabled"]
         read_only_fields = ["id"]
         # The unique (organisation, event_type, channel) is checked in validate(), with the caller's organisation.
-        validators = []
+        validators: list[Any] = []
 
     def validate(self, attrs):
         attrs = _own_organisation(self, attrs)

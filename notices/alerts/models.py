@@ -243,7 +243,7 @@ class Alert(models.Model):
     def destination(self) -> str:
         if self.channel == Channel.EMAIL:
             return self.email
-        if self.channel == Channel.WEBHOOK and self.webhook_id:
+        if self.channel == Channel.WEBHOOK and self.webhook is not None:
             return self.webhook.url
         if self.channel == Channel.ROBOT and self.robot_id:
             return str(self.robot)

@@ -59,14 +59,14 @@ class EventType:
 
     name: str
     label: Any
-    recipients: Callable[[dict, Any], Recipients]
-    detail: Callable[[dict, str], str] | None = None
+    recipients: Callable[[dict[str, Any], Any], Recipients]
+    detail: Callable[[dict[str, Any], str], str] | None = None
     lines: Mapping[str, Any] = field(default_factory=dict)
-    values: Callable[[dict, str], Mapping[str, Any]] | None = None
+    values: Callable[[dict[str, Any], str], Mapping[str, Any]] | None = None
     channels: frozenset[str] = ALL_CHANNELS
     app: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if isinstance(self.channels, str):
             raise ValueError(f"channels of {self.name!r}: a set of channel names, not one string")
         object.__setattr__(self, "channels", frozenset(self.channels))

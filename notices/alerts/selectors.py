@@ -38,7 +38,7 @@ def secretariat_emails() -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def delivery_counts(*, event: str, object_type: str, object_id) -> dict:
+def delivery_counts(*, event: str, object_type: str, object_id: int | str) -> dict[str, int]:
     """How the alerts of the events of this name about one object are doing: {"delivered", "pending", "failed"}
     (sending counts as pending)."""
     alerts = Alert.objects.filter(event__name=event, event__object_type=object_type, event__object_id=str(object_id))

@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -49,7 +50,7 @@ def alerts_create_for_event(*, event: Event) -> list[Alert]:
     rows: list[Alert] = []
     now = timezone.now()
 
-    def row(**fields) -> Alert:
+    def row(**fields: Any) -> Alert:
         return Alert(event=event, next_attempt_at=now, created_at=now, **fields)
 
     if org_ids:
@@ -279,7 +280,7 @@ def alerts_retry(*, alert_ids: Iterable[int]) -> int:
 # ---------------------------------------------------------------------------------------------------- webhooks
 
 
-def webhook_test_delivery(*, endpoint: WebhookEndpoint) -> dict:
+def webhook_test_delivery(*, endpoint: WebhookEndpoint) -> dict[str, Any]:
     """Sends a signed test delivery now (not through the outbox) and says what the endpoint answered."""
     delivery_id = uuid.uuid4()
     data = {
