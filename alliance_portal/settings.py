@@ -242,6 +242,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "alerts-requeue": {"task": "notices.alert_tasks.requeue_alerts", "schedule": 60},
 }
 
+# A JSON body larger or deeper than this is a 400 (alliance_portal/parsers.py); no record needs more.
+API_JSON_MAX_BYTES = env_int("API_JSON_MAX_BYTES", 1024 * 1024)
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 32)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "alliance_portal.api_auth.ApiKeyAuthentication",
@@ -252,6 +256,11 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "alliance_portal.parsers.GuardedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "alliance_portal.api.Pagination",
     "PAGE_SIZE": 50,
