@@ -242,6 +242,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "alerts-requeue": {"task": "notices.alert_tasks.requeue_alerts", "schedule": 60},
 }
 
+# Backups (manage.py export_alliance_data) keep datetimes to the microsecond.
+SERIALIZATION_MODULES = {"exactjson": "alliance_portal.exact_json"}
+
 # A JSON body larger or deeper than this is a 400 (alliance_portal/parsers.py); no record needs more.
 API_JSON_MAX_BYTES = env_int("API_JSON_MAX_BYTES", 1024 * 1024)
 API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 32)
