@@ -215,9 +215,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Cache: Redis when configured (shared by several web nodes), otherwise per process.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Fails open when Redis is away (alliance_portal/cache.py): degraded, not down.
+    from alliance_portal.cache import redis_caches
+
+    CACHES = redis_caches(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REDIS_RETRY_SECONDS = env_int("REDIS_RETRY_SECONDS", 10)
 
 # Celery: with no broker the tasks run eagerly, in process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -269,8 +273,18 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "alliance_portal.api.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_RATE", "120/minute")},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "alliance_portal.throttling.KeyRateThrottle",
+        "alliance_portal.throttling.UserRateThrottle",
+        "alliance_portal.throttling.WriteRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_ANON_RATE", "120/minute"),
+        "key": env_str("API_KEY_RATE", "1200/minute"),
+        "user": env_str("API_USER_RATE", "600/minute"),
+        "write": env_str("API_WRITE_RATE", "120/minute"),
+    },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
