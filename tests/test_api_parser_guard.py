@@ -7,6 +7,8 @@ from alliance_portal.parsers import json_depth
 
 from .api_helpers import api_client
 
+pytestmark = pytest.mark.django_db
+
 DEEP = ("[" * 2000 + "]" * 2000).encode()
 # Every collection that takes a POST, from the router itself: a new endpoint is covered without editing this test.
 POSTABLE = sorted(f"/api/v1/{prefix}/" for prefix, viewset, basename in router.registry if hasattr(viewset, "create"))
