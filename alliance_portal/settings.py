@@ -215,9 +215,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Cache: Redis when configured (shared by several web nodes), otherwise per process.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Fails open when Redis is away (alliance_portal/cache.py): degraded, not down.
+    from alliance_portal.cache import redis_caches
+
+    CACHES = redis_caches(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REDIS_RETRY_SECONDS = env_int("REDIS_RETRY_SECONDS", 10)
 
 # Celery: with no broker the tasks run eagerly, in process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -242,6 +246,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     "alerts-requeue": {"task": "notices.alerts.requeue_alerts", "schedule": 60},
 }
 
+# Backups (manage.py export_alliance_data) keep datetimes to the microsecond.
+SERIALIZATION_MODULES = {"exactjson": "alliance_portal.exact_json"}
+
+# A JSON body larger or deeper than this is a 400 (alliance_portal/parsers.py); no record needs more.
+API_JSON_MAX_BYTES = env_int("API_JSON_MAX_BYTES", 1024 * 1024)
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 32)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "alliance_portal.api_auth.ApiKeyAuthentication",
@@ -253,12 +264,27 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
+    "DEFAULT_PARSER_CLASSES": [
+        "alliance_portal.parsers.GuardedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "alliance_portal.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "alliance_portal.api.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_RATE", "120/minute")},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "alliance_portal.throttling.KeyRateThrottle",
+        "alliance_portal.throttling.UserRateThrottle",
+        "alliance_portal.throttling.WriteRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_ANON_RATE", "120/minute"),
+        "key": env_str("API_KEY_RATE", "1200/minute"),
+        "user": env_str("API_USER_RATE", "600/minute"),
+        "write": env_str("API_WRITE_RATE", "120/minute"),
+    },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

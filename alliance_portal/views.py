@@ -50,8 +50,12 @@ def _broker_state() -> str:
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 "ok"; 200 "degraded" when only Redis (broker and cache) is away — pages and the API still answer, alerts
+    wait in the outbox for the re-queue —; 503 "down" when the database is."""
     database = "ok" if _database_ok() else "down"
     broker = _broker_state()
-    down = [name for name, state in (("database", database), ("broker", broker)) if state == "down"]
-    body = {"status": "down" if down else "ok", "database": database, "broker": broker, "down": down}
+    down = ["database"] if database == "down" else []
+    degraded = ["redis"] if broker == "down" else []
+    status = "down" if down else "degraded" if degraded else "ok"
+    body = {"status": status, "database": database, "broker": broker, "down": down, "degraded": degraded}
     return JsonResponse(body, status=503 if down else 200)
