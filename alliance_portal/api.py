@@ -176,3 +176,19 @@ class ConditionalUpdateMixin(ETagRetrieveMixin):
         if hasattr(instance, "_prefetched_objects_cache"):
             instance._prefetched_objects_cache = {}
         return instance
+
+
+class ConditionalDestroyMixin(ConditionalUpdateMixin):
+    """DELETE with a stale If-Match is a 412 and changes nothing; `perform_destroy` says what deleting means (most
+    records are deactivated or withdrawn, not removed)."""
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            instance = self.get_object()
+            self.lock(instance)
+            self.check_if_match(request, instance)
+            self.perform_destroy(instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def perform_destroy(self, instance) -> None:
+        instance.delete()

@@ -42,7 +42,7 @@ class OutboundError(Exception):
 
 
 def _resolve(host: str, port: int) -> list[str]:
-    return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
 
 
 # Tests replace this with a stub (there is no DNS on the test machines, and a stub can answer differently the

@@ -374,8 +374,10 @@ ALERT_SENDING_TIMEOUT_SECONDS = env_int("ALERT_SENDING_TIMEOUT_SECONDS", 600)
 ALERT_REQUEUE_GRACE_SECONDS = env_int("ALERT_REQUEUE_GRACE_SECONDS", 60)
 ALERT_EMAIL_BATCH_SIZE = env_int("ALERT_EMAIL_BATCH_SIZE", 100)
 ALERT_HTTP_TIMEOUT_SECONDS = env_int("ALERT_HTTP_TIMEOUT_SECONDS", 10)
-# Partner webhooks must be HTTPS; plain http only to a loopback address, and never in production by default.
-ALERT_WEBHOOK_ALLOW_HTTP_LOOPBACK = env_bool("ALERT_WEBHOOK_ALLOW_HTTP_LOOPBACK", not PRODUCTION)
+# Outbound calls (webhooks, robots) to loopback: development and tests only (alliance_portal/outbound.py).
+OUTBOUND_ALLOW_LOOPBACK = env_bool("OUTBOUND_ALLOW_LOOPBACK", not PRODUCTION)
+if PRODUCTION and OUTBOUND_ALLOW_LOOPBACK:
+    raise ImproperlyConfigured("OUTBOUND_ALLOW_LOOPBACK may not be set in production.")
 # Where the secretariat's alerts go; empty: the email of every active staff user.
 ALERT_SECRETARIAT_EMAILS = env_list("ALERT_SECRETARIAT_EMAILS", [])
 

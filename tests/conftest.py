@@ -33,6 +33,15 @@ def _seed_data_after_flush(request):
 
 
 @pytest.fixture(autouse=True)
+def _public_dns(monkeypatch):
+    """The test machines have no DNS: a host name resolves to a public address (example.com's), as a partner's
+    would. Tests of the outbound policy install their own answers (private ones, rebinding)."""
+    from alliance_portal import outbound
+
+    monkeypatch.setattr(outbound, "RESOLVER", lambda host, port: ["93.184.216.34"])
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # Tests create hundreds of users; the production hasher's deliberate slowness buys nothing here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -152,3 +152,42 @@ def test_connection_errors_are_reported_by_class_not_by_socket_text(settings, en
     with pytest.raises(OutboundError) as failed:
         outbound.post("http://127.0.0.1:1/hook", b"{}", {}, timeout=1)
     assert (failed.value.code, str(failed.value)) == ("connection", "connection failed")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://192.168.1.10/hook", "https://169.254.169.254/", "https://127.0.0.1:6379/", "https://[fd00::1]/x"],
+)
+def test_webhooks_and_robots_to_private_addresses_are_a_400_on_create_and_on_patch(url, request, settings, org):
+    from .api_helpers import api_client
+
+    settings.OUTBOUND_ALLOW_LOOPBACK = False
+    client = api_client("org_admin", request)
+    created = client.post("/api/v1/webhooks/", {"url": url}, content_type="application/json")
+    assert created.status_code == 400 and "url" in created.json()
+    robot = {"kind": "wecom", "url": url, "name": "ops"}
+    assert client.post("/api/v1/chat-robots/", robot, content_type="application/json").status_code == 400
+    ok = client.post("/api/v1/webhooks/", {"url": "https://erp.partner.example/hook"}, content_type="application/json")
+    assert ok.status_code == 201, ok.content
+    etag = client.get(f"/api/v1/webhooks/{ok.json()['id']}/")["ETag"]
+    patched = client.patch(
+        f"/api/v1/webhooks/{ok.json()['id']}/",
+        {"url": url},
+        content_type="application/json",
+        headers={"If-Match": etag},
+    )
+    assert patched.status_code == 400 and "url" in patched.json()
+
+
+def test_the_webhook_test_action_reports_a_class_not_the_network_s_words(request, settings, org, monkeypatch):
+    from .api_helpers import api_client
+
+    client = api_client("org_admin", request)
+    hook = client.post(
+        "/api/v1/webhooks/", {"url": "https://erp.partner.example/hook"}, content_type="application/json"
+    )
+    monkeypatch.setattr(outbound, "RESOLVER", lambda host, port: ["10.0.0.7"])  # rebinding after the save
+    answer = client.post(f"/api/v1/webhooks/{hook.json()['id']}/test/", {}, content_type="application/json")
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["delivered"] is False
+    assert answer.json()["error"] == "refused: private address"

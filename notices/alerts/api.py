@@ -12,14 +12,14 @@ from django.db import transaction
 from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from alliance_portal.api import CreateWithOutputMixin, ListWithOutputMixin
+from alliance_portal.api import ConditionalDestroyMixin, CreateWithOutputMixin, ListWithOutputMixin
 from alliance_portal.api_auth import CanEditOwnOrganisation, HasScope, get_caller
 from alliance_portal.api_schema import PortalAutoSchema
-from alliance_portal.idempotency import IdempotentCreateMixin
+from alliance_portal.idempotency import IdempotentCreateMixin, idempotent
 from members.models import Organisation
 
 from . import registry, services
@@ -132,14 +132,14 @@ class WebhookViewSet(
     IdempotentCreateMixin,
     CreateWithOutputMixin,
     ListWithOutputMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
+    ConditionalDestroyMixin,
     viewsets.GenericViewSet,
 ):
     """Partner webhooks: HTTPS endpoints that receive the organisation's events as signed JSON POSTs."""
 
     serializer_class = WebhookSerializer
     write_serializer_class = WebhookWriteSerializer
+    idempotent_actions = ("create", "test")
     permission_classes = [HasScope, CanEditOwnOrganisation]
     schema = PortalAutoSchema()
     ordering = ["id"]
@@ -171,18 +171,8 @@ class WebhookViewSet(
             return WebhookCreatedSerializer(*args, **kwargs)
         return super().get_output_serializer(*args, **kwargs)
 
-    def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
-        instance = self.get_object()
-        serializer = self.get_serializer(instance, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        serializer.save()
-        return Response(self.get_output_serializer(serializer.instance).data)
-
-    def destroy(self, request, *args, **kwargs):
-        endpoint = self.get_object()
-        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(active=False)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance) -> None:
+        WebhookEndpoint.objects.filter(pk=instance.pk).update(active=False)
 
     @extend_schema(
         request=None,
@@ -190,6 +180,7 @@ class WebhookViewSet(
         description=_("Sends a signed test delivery (event webhook.test) to the endpoint now and reports the answer."),
     )
     @action(detail=True, methods=["post"])
+    @idempotent
     def test(self, request, pk=None):
         endpoint = self.get_object()
         return Response(services.webhook_test_delivery(endpoint=endpoint))
@@ -397,10 +388,10 @@ class SubscriptionSerializer(serializers.ModelSerializer):
 )
 class ChatRobotViewSet(
     OwnOrganisationMixin,
+    IdempotentCreateMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
+    ConditionalDestroyMixin,
     viewsets.GenericViewSet,
 ):
     """Group-chat robots that post the organisation's alerts into a team chat."""
@@ -408,10 +399,8 @@ class ChatRobotViewSet(
     serializer_class = ChatRobotSerializer
     model = ChatRobot
 
-    def destroy(self, request, *args, **kwargs):
-        robot = self.get_object()
-        ChatRobot.objects.filter(pk=robot.pk).update(active=False)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance) -> None:
+        ChatRobot.objects.filter(pk=instance.pk).update(active=False)
 
 
 @extend_schema_view(
@@ -424,7 +413,14 @@ class ChatRobotViewSet(
     ),
     destroy=extend_schema(description=_("Removes the choice: the default holds again.")),
 )
-class SubscriptionViewSet(OwnOrganisationMixin, viewsets.ModelViewSet):
+class SubscriptionViewSet(
+    OwnOrganisationMixin,
+    IdempotentCreateMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    ConditionalDestroyMixin,
+    viewsets.GenericViewSet,
+):
     """Alert subscriptions: enabled=false opts out of an event type on a channel; an enabled choice opts in to an
     event whose audience includes the organisations that subscribed to it."""
 

@@ -8,38 +8,20 @@ X-Alliance-Delivery it has already seen.
 
 import hashlib
 import hmac
-import ipaddress
 import json
 import time
 import uuid
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.translation import gettext as _
+
+from alliance_portal import outbound
 
 from .http import post_json
 
-LOOPBACK_HOSTS = {"localhost"}
-
-
-def is_loopback(host: str) -> bool:
-    if host in LOOPBACK_HOSTS:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
 
 def url_problem(url: str) -> str | None:
-    """Why this URL cannot be a webhook endpoint, or None."""
-    parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
-        return None
-    if parts.scheme == "http" and settings.ALERT_WEBHOOK_ALLOW_HTTP_LOOPBACK and is_loopback(parts.hostname or ""):
-        return None
-    return _("A webhook URL must start with https://.")
+    """Why this URL cannot be a webhook or robot endpoint, or None: the outbound-request policy, at save time."""
+    return outbound.url_problem(url)
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:

@@ -55,11 +55,13 @@ def test_alerts_and_events_cannot_be_added_or_edited(admin_client, rows):
 
 
 def test_webhook_endpoint_needs_https(admin_client, org, settings):
-    settings.ALERT_WEBHOOK_ALLOW_HTTP_LOOPBACK = False
+    settings.OUTBOUND_ALLOW_LOOPBACK = False
     url = reverse("admin:notices_webhookendpoint_add")
     form = {"organisation": org.pk, "url": "http://erp.example.com/hook", "description": ""}
     response = admin_client.post(url, {**form, "active": "on"}, headers=EN)
-    assert response.status_code == 200 and "must start with https://" in response.content.decode()
+    assert response.status_code == 200 and "only https:// addresses are called" in response.content.decode()
+    response = admin_client.post(url, {**form, "url": "https://10.1.2.3/hook", "active": "on"}, headers=EN)
+    assert response.status_code == 200 and "refused: private address" in response.content.decode()
     response = admin_client.post(url, {**form, "url": "https://erp.example.com/hook", "active": "on"})
     assert response.status_code == 302
     assert len(WebhookEndpoint.objects.get().secret) >= 32

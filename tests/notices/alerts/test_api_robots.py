@@ -64,7 +64,7 @@ def test_add_robot(role, request, org):
 
 
 def test_robot_url_must_be_https(request, org, settings):
-    settings.ALERT_WEBHOOK_ALLOW_HTTP_LOOPBACK = False
+    settings.OUTBOUND_ALLOW_LOOPBACK = False
     body = {"kind": "wecom", "url": "http://qyapi.weixin.qq.com/x"}
     response = api_client("org_admin", request).post(ROBOTS, body, content_type="application/json")
     assert response.status_code == 400 and "url" in response.json()

@@ -112,7 +112,7 @@ def test_redirect_is_not_followed():
     ],
 )
 def test_webhook_urls_must_be_https_except_loopback_in_development(settings, url, allow_loopback, ok):
-    settings.ALERT_WEBHOOK_ALLOW_HTTP_LOOPBACK = allow_loopback
+    settings.OUTBOUND_ALLOW_LOOPBACK = allow_loopback
     assert (url_problem(url) is None) == ok
 
 

@@ -136,7 +136,7 @@ def test_real_worker_delivers_1000_alerts_exactly_once(settings, tmp_path):
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(smtp_sink.port),
             "EMAIL_USE_TLS": "0",
-            "ALERT_WEBHOOK_ALLOW_HTTP_LOOPBACK": "1",
+            "OUTBOUND_ALLOW_LOOPBACK": "1",
         }
         org_ids = make_recipients(ORGANISATIONS, http_sink.url + "/hook")
         worker = start_worker(queue, env, log)
