@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from alliance_portal.errors import ConflictError
 from members.models import Membership, Organisation
+from members.rules import Actor, actor_for_user
 from notices import events, services
 from notices.models import Acknowledgement, Event, Notice, NoticeRead
 from notices.selectors import (
@@ -20,10 +21,12 @@ from notices.selectors import (
 )
 
 from ..members.factories import ContactFactory, MembershipFactory, OrganisationFactory
+from ..refusals import refused_by_service
 from .factories import make_notice
 
 K = Organisation.Kind
 N = Notice.Status
+SECRETARIAT = Actor(is_secretariat=True)
 pytestmark = pytest.mark.django_db
 
 
@@ -47,7 +50,7 @@ def _names(queryset, orgs):
 
 def _create(**fields):
     base = {"title_en": "Hubei alert", "body_en": "Text", "category": "urgent"}
-    return services.notice_create(by=None, **{**base, **fields})
+    return services.notice_create(actor=SECRETARIAT, **{**base, **fields})
 
 
 # --- audience -------------------------------------------------------------------------------------------------
@@ -136,7 +139,7 @@ def test_create_refuses_an_audience_without_choices(orgs):
 def test_publish_now_records_the_event_in_the_same_transaction(orgs, settings):
     settings.SITE_URL = "https://portal.example"
     notice = _create(audience_kind="provinces", provinces=["hubei"], requires_ack=True)
-    services.notice_publish(notice=notice)
+    services.notice_publish(actor=SECRETARIAT, notice=notice)
     notice.refresh_from_db()
     assert notice.status == N.PUBLISHED and notice.published_at is not None
     event = Event.objects.get(name=events.NOTICE_PUBLISHED)
@@ -153,16 +156,16 @@ def test_publish_now_records_the_event_in_the_same_transaction(orgs, settings):
 
 def test_publishing_twice_is_a_conflict(orgs):
     notice = _create()
-    services.notice_publish(notice=notice)
+    services.notice_publish(actor=SECRETARIAT, notice=notice)
     with pytest.raises(ConflictError):
-        services.notice_publish(notice=notice)
+        services.notice_publish(actor=SECRETARIAT, notice=notice)
     assert Event.objects.filter(name=events.NOTICE_PUBLISHED).count() == 1
 
 
 def test_a_rolled_back_publish_records_no_event(orgs):
     notice = _create()
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.notice_publish(notice=notice)
+        services.notice_publish(actor=SECRETARIAT, notice=notice)
         raise RuntimeError("the caller's transaction fails after publishing")
     notice.refresh_from_db()
     assert notice.status == N.DRAFT
@@ -173,7 +176,7 @@ def test_scheduled_notice_is_published_by_the_periodic_task_when_due(orgs):
     from notices.tasks import publish_due_notices
 
     at = timezone.now() + timedelta(hours=2)
-    notice = services.notice_publish(notice=_create(), at=at)
+    notice = services.notice_publish(actor=SECRETARIAT, notice=_create(), at=at)
     assert notice.status == N.SCHEDULED and notice.publish_at == at
     assert publish_due_notices() == 0
     assert not Event.objects.filter(name=events.NOTICE_PUBLISHED).exists()
@@ -186,15 +189,15 @@ def test_scheduled_notice_is_published_by_the_periodic_task_when_due(orgs):
 
 def test_only_drafts_and_scheduled_notices_are_edited(orgs):
     notice = _create()
-    services.notice_update(notice=notice, title_en="Changed")
-    services.notice_publish(notice=notice)
+    services.notice_update(actor=SECRETARIAT, notice=notice, title_en="Changed")
+    services.notice_publish(actor=SECRETARIAT, notice=notice)
     with pytest.raises(ConflictError):
-        services.notice_update(notice=notice, title_en="Again")
+        services.notice_update(actor=SECRETARIAT, notice=notice, title_en="Again")
 
 
 def test_archive(orgs):
     notice = make_notice()
-    assert services.notice_archive(notice=notice).status == N.ARCHIVED
+    assert services.notice_archive(actor=SECRETARIAT, notice=notice).status == N.ARCHIVED
 
 
 # --- acknowledgement --------------------------------------------------------------------------------------------
@@ -203,7 +206,7 @@ def test_archive(orgs):
 @pytest.fixture
 def hubei_notice(orgs):
     notice = _create(audience_kind="provinces", provinces=["hubei"], requires_ack=True)
-    return services.notice_publish(notice=notice)
+    return services.notice_publish(actor=SECRETARIAT, notice=notice)
 
 
 def _user(org, role=Membership.Role.MEMBER):
@@ -212,9 +215,9 @@ def _user(org, role=Membership.Role.MEMBER):
 
 def test_acknowledgement_is_once_per_organisation(orgs, hubei_notice):
     first, second = _user(orgs["wuhan_fab"]), _user(orgs["wuhan_fab"])
-    ack, created = services.notice_acknowledge(notice=hubei_notice, user=first)
+    ack, created = services.notice_acknowledge(actor=actor_for_user(first), notice=hubei_notice)
     assert created and ack.user == first
-    again, created = services.notice_acknowledge(notice=hubei_notice, user=second)
+    again, created = services.notice_acknowledge(actor=actor_for_user(second), notice=hubei_notice)
     assert not created and again.pk == ack.pk and again.user == first
     assert Acknowledgement.objects.filter(notice=hubei_notice).count() == 1
     report = acknowledgement_report(hubei_notice)
@@ -224,17 +227,17 @@ def test_acknowledgement_is_once_per_organisation(orgs, hubei_notice):
 
 
 def test_an_organisation_outside_the_audience_cannot_acknowledge(orgs, hubei_notice):
-    with pytest.raises(PermissionError):
-        services.notice_acknowledge(notice=hubei_notice, user=_user(orgs["shanghai_supplier"]))
-    with pytest.raises(PermissionError):
-        services.notice_acknowledge(notice=hubei_notice, user=_user(orgs["hubei_suspended"]))
+    with refused_by_service(code=services.NOT_IN_AUDIENCE):
+        services.notice_acknowledge(actor=actor_for_user(_user(orgs["shanghai_supplier"])), notice=hubei_notice)
+    with refused_by_service(code="organisation_not_in_good_standing"):
+        services.notice_acknowledge(actor=actor_for_user(_user(orgs["hubei_suspended"])), notice=hubei_notice)
     assert not Acknowledgement.objects.exists()
 
 
 def test_a_notice_without_acknowledgement_cannot_be_acknowledged(orgs):
-    notice = services.notice_publish(notice=_create())
+    notice = services.notice_publish(actor=SECRETARIAT, notice=_create())
     with pytest.raises(ConflictError):
-        services.notice_acknowledge(notice=notice, user=_user(orgs["wuhan_fab"]))
+        services.notice_acknowledge(actor=actor_for_user(_user(orgs["wuhan_fab"])), notice=notice)
 
 
 def test_mark_read_is_idempotent(orgs, hubei_notice):
@@ -248,19 +251,19 @@ def test_mark_read_is_idempotent(orgs, hubei_notice):
 
 
 def test_manual_reminder_names_the_organisations_not_yet_acknowledged(orgs, hubei_notice):
-    services.notice_acknowledge(notice=hubei_notice, user=_user(orgs["wuhan_fab"]))
-    assert services.notice_remind(notice=hubei_notice) == [orgs["xiaogan_supplier"].pk]
+    services.notice_acknowledge(actor=actor_for_user(_user(orgs["wuhan_fab"])), notice=hubei_notice)
+    assert services.notice_remind(actor=SECRETARIAT, notice=hubei_notice) == [orgs["xiaogan_supplier"].pk]
     event = Event.objects.get(name=events.NOTICE_REMINDER)
     assert event.payload == {"notice_id": hubei_notice.pk, "organisation_ids": [orgs["xiaogan_supplier"].pk]}
-    services.notice_acknowledge(notice=hubei_notice, user=_user(orgs["xiaogan_supplier"]))
+    services.notice_acknowledge(actor=actor_for_user(_user(orgs["xiaogan_supplier"])), notice=hubei_notice)
     with pytest.raises(ConflictError):
-        services.notice_remind(notice=hubei_notice)
+        services.notice_remind(actor=SECRETARIAT, notice=hubei_notice)
 
 
 def test_unacknowledged_notice_is_reminded_once_then_escalated_once(orgs, hubei_notice, settings):
     settings.NOTICE_ACK_REMINDER_HOURS = 24
     published = hubei_notice.published_at
-    services.notice_acknowledge(notice=hubei_notice, user=_user(orgs["wuhan_fab"]))
+    services.notice_acknowledge(actor=actor_for_user(_user(orgs["wuhan_fab"])), notice=hubei_notice)
 
     assert services.remind_unacknowledged(now=published + timedelta(hours=23)) == {"reminded": 0, "escalated": 0}
     assert services.remind_unacknowledged(now=published + timedelta(hours=25)) == {"reminded": 1, "escalated": 0}
@@ -276,8 +279,8 @@ def test_unacknowledged_notice_is_reminded_once_then_escalated_once(orgs, hubei_
 
 
 def test_fully_acknowledged_notice_is_neither_reminded_nor_escalated(orgs, hubei_notice):
-    services.notice_acknowledge(notice=hubei_notice, user=_user(orgs["wuhan_fab"]))
-    services.notice_acknowledge(notice=hubei_notice, user=_user(orgs["xiaogan_supplier"]))
+    services.notice_acknowledge(actor=actor_for_user(_user(orgs["wuhan_fab"])), notice=hubei_notice)
+    services.notice_acknowledge(actor=actor_for_user(_user(orgs["xiaogan_supplier"])), notice=hubei_notice)
     published = hubei_notice.published_at
     services.remind_unacknowledged(now=published + timedelta(hours=25))
     services.remind_unacknowledged(now=published + timedelta(hours=50))
