@@ -4,12 +4,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from alliance_portal.errors import ConflictError
-from members.models import Membership, Organisation
-from members.rules import Actor, actor_for_user
+from members.models import ApiKey, Membership, Organisation
+from members.rules import Actor, actor_for_key, actor_for_user
 from notices import events, services
 from notices.models import Acknowledgement, Event, Notice, NoticeRead
 from notices.selectors import (
@@ -20,8 +21,8 @@ from notices.selectors import (
     visible_notices,
 )
 
-from ..members.factories import ContactFactory, MembershipFactory, OrganisationFactory
-from ..refusals import refused_by_service
+from ..members.factories import ContactFactory, MembershipFactory, OrganisationFactory, make_api_key
+from ..refusals import refused_by_service, suspended, withdrawn
 from .factories import make_notice
 
 K = Organisation.Kind
@@ -285,3 +286,124 @@ def test_fully_acknowledged_notice_is_neither_reminded_nor_escalated(orgs, hubei
     services.remind_unacknowledged(now=published + timedelta(hours=25))
     services.remind_unacknowledged(now=published + timedelta(hours=50))
     assert not Event.objects.filter(name__in=[events.NOTICE_REMINDER, events.NOTICE_ESCALATED]).exists()
+
+
+# --- who may: members.rules, asked first by every write ---------------------------------------------------------
+
+OUT_OF_STANDING = {"suspended": suspended, "withdrawn": withdrawn}
+
+
+def _state(notice: Notice) -> tuple:
+    notice = Notice.objects.get(pk=notice.pk)
+    return (
+        notice.status,
+        notice.title_en,
+        notice.pinned,
+        notice.last_reminded_at,
+        Notice.objects.count(),
+        Acknowledgement.objects.count(),
+        notice.attachments.count(),
+        Event.objects.count(),
+    )
+
+
+def _upload():
+    return SimpleUploadedFile("note.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+
+
+# name -> call(actor, notice); the secretariat's own writes
+SECRETARIAT_CALLS = {
+    "notice_create": lambda a, n: services.notice_create(
+        actor=a, title_en="New", category="urgent", audience_kind="all"
+    ),
+    "notice_update": lambda a, n: services.notice_update(actor=a, notice=n, title_en="Changed"),
+    "notice_publish": lambda a, n: services.notice_publish(actor=a, notice=n),
+    "notice_unschedule": lambda a, n: services.notice_unschedule(actor=a, notice=n),
+    "notice_archive": lambda a, n: services.notice_archive(actor=a, notice=n),
+    "notice_remind": lambda a, n: services.notice_remind(actor=a, notice=n),
+    "notice_set_pinned": lambda a, n: services.notice_set_pinned(actor=a, notice=n, pinned=True),
+    "notice_attach": lambda a, n: services.notice_attach(
+        actor=a, notice=n, file=_upload(), content_type="application/pdf"
+    ),
+}
+
+
+@pytest.fixture
+def wuhan_admin(orgs):
+    return _user(orgs["wuhan_fab"], Membership.Role.ADMIN)
+
+
+@pytest.mark.parametrize("standing", [None, *OUT_OF_STANDING])
+@pytest.mark.parametrize("service", SECRETARIAT_CALLS)
+def test_only_the_secretariat_composes_publishes_archives_and_reminds(orgs, wuhan_admin, standing, service):
+    notice = _create(audience_kind="provinces", provinces=["hubei"], requires_ack=True)
+    if standing:
+        OUT_OF_STANDING[standing](orgs["wuhan_fab"])
+    before = _state(notice)
+    with refused_by_service(code="secretariat_only"):
+        SECRETARIAT_CALLS[service](actor_for_user(wuhan_admin), notice)
+    assert _state(notice) == before
+
+
+@pytest.mark.parametrize("standing", OUT_OF_STANDING)
+@pytest.mark.parametrize("service", SECRETARIAT_CALLS)
+def test_a_write_key_out_of_good_standing_is_refused_by_the_secretariats_services(orgs, standing, service):
+    notice = _create()
+    key, _raw = make_api_key(orgs["wuhan_fab"], scope=ApiKey.Scope.WRITE)
+    OUT_OF_STANDING[standing](orgs["wuhan_fab"])
+    before = _state(notice)
+    with refused_by_service(code="secretariat_only"):
+        SECRETARIAT_CALLS[service](actor_for_key(ApiKey.objects.select_related("organisation").get(pk=key.pk)), notice)
+    assert _state(notice) == before
+
+
+@pytest.mark.parametrize("standing", OUT_OF_STANDING)
+def test_an_administrator_out_of_good_standing_cannot_acknowledge(orgs, hubei_notice, wuhan_admin, standing):
+    OUT_OF_STANDING[standing](orgs["wuhan_fab"])
+    with refused_by_service(code="organisation_not_in_good_standing"):
+        services.notice_acknowledge(actor=actor_for_user(wuhan_admin), notice=hubei_notice)
+    assert not Acknowledgement.objects.exists()
+
+
+@pytest.mark.parametrize("standing", OUT_OF_STANDING)
+def test_a_write_key_out_of_good_standing_cannot_acknowledge(orgs, hubei_notice, standing):
+    key, _raw = make_api_key(orgs["wuhan_fab"], scope=ApiKey.Scope.WRITE)
+    OUT_OF_STANDING[standing](orgs["wuhan_fab"])
+    with refused_by_service(code="organisation_not_in_good_standing"):
+        services.notice_acknowledge(
+            actor=actor_for_key(ApiKey.objects.select_related("organisation").get(pk=key.pk)), notice=hubei_notice
+        )
+    assert not Acknowledgement.objects.exists()
+
+
+def test_a_viewer_a_read_key_and_the_secretariat_do_not_acknowledge_for_an_organisation(orgs, hubei_notice):
+    viewer = _user(orgs["wuhan_fab"], Membership.Role.VIEWER)
+    with refused_by_service(code="read_only"):
+        services.notice_acknowledge(actor=actor_for_user(viewer), notice=hubei_notice)
+    read_key, _raw = make_api_key(orgs["wuhan_fab"], scope=ApiKey.Scope.READ)
+    with refused_by_service(code="read_only"):
+        services.notice_acknowledge(actor=actor_for_key(read_key), notice=hubei_notice)
+    with refused_by_service(code="no_organisation"):
+        services.notice_acknowledge(actor=SECRETARIAT, notice=hubei_notice)
+    assert not Acknowledgement.objects.exists()
+
+
+def test_a_write_key_acknowledges_for_its_organisation(orgs, hubei_notice):
+    key, _raw = make_api_key(orgs["wuhan_fab"], scope=ApiKey.Scope.WRITE)
+    acknowledgement, created = services.notice_acknowledge(actor=actor_for_key(key), notice=hubei_notice)
+    assert created and (acknowledgement.organisation, acknowledgement.api_key, acknowledgement.user) == (
+        orgs["wuhan_fab"],
+        key,
+        None,
+    )
+
+
+def test_pinning_is_what_changes_on_a_published_notice(orgs, hubei_notice):
+    assert services.notice_set_pinned(actor=SECRETARIAT, notice=hubei_notice, pinned=True).pinned
+    with pytest.raises(ConflictError):
+        services.notice_update(actor=SECRETARIAT, notice=hubei_notice, title_en="Rewritten")
+    with pytest.raises(ConflictError):
+        services.notice_attach(actor=SECRETARIAT, notice=hubei_notice, file=_upload(), content_type="application/pdf")
+    services.notice_archive(actor=SECRETARIAT, notice=hubei_notice)
+    with pytest.raises(ConflictError):
+        services.notice_set_pinned(actor=SECRETARIAT, notice=hubei_notice, pinned=False)
