@@ -162,10 +162,10 @@ class NoticeAdmin(ServiceRefusalsAsMessagesMixin, HistoryAdmin):
             self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request, form, formset, change):
+        formset.save(commit=False)  # what changed, for the change message; written below through the service
         if formset.model is not NoticeAttachment:
             return  # acknowledgements are read-only
         actor = admin_actor(request)
-        formset.save(commit=False)
         for attachment in formset.new_objects:
             services.notice_attach(
                 actor=actor,

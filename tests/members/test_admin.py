@@ -533,3 +533,42 @@ def test_user_changelist_queries_do_not_grow_with_rows(client_for, secretariat):
         MembershipFactory()
     many = _changelist_queries(client, url)
     assert few == many
+
+
+@pytest.mark.django_db
+def test_a_refusal_the_form_could_not_foresee_is_an_admin_message_and_saves_nothing(
+    client_for, secretariat, org_admin, org_member, monkeypatch
+):
+    # Two secretaries demoting the last two administrators at once: the form saw another administrator, the service
+    # (under its lock) does not. Simulated by a service that refuses whatever the form said.
+    from django.core.exceptions import ValidationError
+
+    from members import services
+
+    def refuse(**kwargs):
+        raise ValidationError("An organisation needs at least one administrator; appoint another one first.")
+
+    monkeypatch.setattr(services, "membership_set_role", refuse)
+    membership = org_member.membership
+    client = english(client_for(secretariat))
+    response = client.post(
+        reverse("admin:members_membership_change", args=[membership.pk]), {"role": Membership.Role.VIEWER}, follow=True
+    )
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert "at least one administrator" in response.text
+    membership.refresh_from_db()
+    assert membership.role == Membership.Role.MEMBER
+
+
+@pytest.mark.django_db
+def test_a_membership_keeps_its_person_and_organisation_in_the_admin(client_for, secretariat, org_member, other_org):
+    membership = org_member.membership
+    response = english(client_for(secretariat)).post(
+        reverse("admin:members_membership_change", args=[membership.pk]),
+        {"user": org_member.pk, "organisation": other_org.pk, "role": Membership.Role.ADMIN},
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert (membership.organisation_id, membership.role) == (org_member.membership.organisation_id, "admin")
+    assert membership.organisation != other_org

@@ -14,6 +14,7 @@ from notices import events, services
 from notices.models import Acknowledgement, Event, Notice, NoticeAttachment
 
 from ..members.factories import ContactFactory, OrganisationFactory
+from ..refusals import assert_refused, suspended, withdrawn
 from .factories import make_notice
 
 SECRETARIAT = Actor(is_secretariat=True)
@@ -323,3 +324,28 @@ def test_scheduled_notice_shows_when_and_back_to_draft(client_for, secretariat):
     notice = make_notice(status="scheduled")
     page = client_for(secretariat).get(reverse("notices:edit", args=[notice.pk])).content.decode()
     assert "Scheduled to be published on" in page and "Back to draft" in page
+
+
+# --- an organisation's administrator, in good standing or not, is refused every secretariat write --------------
+
+
+@pytest.mark.parametrize("standing", [None, "suspended", "withdrawn"])
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("notices:edit", None),
+        ("notices:publish", {"when": "now"}),
+        ("notices:unschedule", {}),
+        ("notices:archive", {}),
+        ("notices:remind", {}),
+    ],
+)
+def test_an_organisation_administrator_cannot_write_notices(client_for, org, org_admin, standing, name, data):
+    notice = make_notice(status="draft", audience_kind="provinces", provinces=["hubei"], requires_ack=True)
+    if standing:
+        {"suspended": suspended, "withdrawn": withdrawn}[standing](org)
+    client = client_for(org_admin)
+    assert_refused(client.post(reverse(name, args=[notice.pk]), data if data is not None else _form(title_en="X")))
+    assert_refused(client.post(reverse("notices:compose"), _form()))
+    assert list(Notice.objects.values_list("pk", "status", "title_en")) == [(notice.pk, "draft", "Test notice")]
+    assert not Event.objects.exists()
