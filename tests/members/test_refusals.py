@@ -231,7 +231,9 @@ def test_the_api_refuses_an_administrator_out_of_good_standing(world, standing, 
     method, url, data = _api_writes(world)[write]
     OUT_OF_STANDING[standing](world["org"])
     before = fingerprint(world["org"])
-    assert_refused(_send(login(world["admin"]), method, url, data))
+    response = _send(login(world["admin"]), method, url, data)
+    assert_refused(response)
+    assert "suspended or has withdrawn" in response.json()["detail"]
     assert fingerprint(world["org"]) == before
 
 
