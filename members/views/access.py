@@ -8,15 +8,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from alliance_portal.errors import ConflictError, NotAllowed
+from alliance_portal.errors import NotAllowed
 
 from ..models import Membership, Organisation
 from ..rules import MSG_NO_ORGANISATION, Actor, actor_for_user
@@ -72,22 +70,6 @@ def secretariat_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
 def service_refused(request: HttpRequest, error: NotAllowed) -> HttpResponse:
     """A service's NotAllowed on a page: the 403 page with the service's reason."""
     return forbidden(request, str(error.message))
-
-
-def act(request: HttpRequest, call: Callable[[], object], *, done: str | Callable[[object], str], then: str):
-    """A one-click action: call the service, flash what happened, go back to `then`. A refusal is the 403 page; a
-    state or input problem is a message and nothing changes (the service's transaction rolled back)."""
-    try:
-        result = call()
-    except NotAllowed as error:
-        return service_refused(request, error)
-    except ConflictError as error:
-        messages.error(request, error.message)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, done(result) if callable(done) else done)
-    return redirect(then)
 
 
 M = TypeVar("M", bound=Model)

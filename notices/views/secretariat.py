@@ -14,14 +14,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from alliance_portal.errors import ConflictError, NotAllowed
-from members.views.access import act, actor_for, posted, service_refused
+from members.views.access import actor_for, posted, secretariat_required, service_refused
 
 from .. import services
 from ..forms import NoticeFilterForm, NoticeForm, PublishForm, add_service_errors
 from ..markdown import render as render_markdown
 from ..models import Notice
 from ..selectors import acknowledgement_report, audience_count, audience_organisations, notice_audience
-from .access import secretariat_required
 
 N = Notice.Status
 PAGE_SIZE = 30
@@ -196,12 +195,12 @@ def unschedule(request: HttpRequest, pk: int) -> HttpResponse:
 @secretariat_required
 def archive(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(Notice, pk=pk)
-    return act(
-        request,
-        lambda: services.notice_archive(actor=actor_for(request), notice=notice),
-        done=_("The notice is archived: members no longer see it in their list."),
-        then=_report_url(pk),
-    )
+    try:
+        services.notice_archive(actor=actor_for(request), notice=notice)
+    except NotAllowed as error:
+        return service_refused(request, error)
+    messages.success(request, _("The notice is archived: members no longer see it in their list."))
+    return redirect(_report_url(pk))
 
 
 @require_safe
