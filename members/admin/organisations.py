@@ -14,7 +14,7 @@ from alliance_portal.admin_tools import HistoryAdmin, admin_actor, apply_to_each
 from .. import services
 from ..models import Contact, Membership, Organisation, Site
 from ..resources import OrganisationResource
-from .common import ServiceRefusalsAsMessagesMixin
+from .common import ServiceSaveMixin, save_children
 from .importing import RegistryImportExportMixin
 from .people import ContactAdminForm, MembershipAdminForm, save_memberships
 
@@ -67,7 +67,7 @@ class OrganisationStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ServiceRefusalsAsMessagesMixin, RegistryImportExportMixin, HistoryAdmin):
+class OrganisationAdmin(ServiceSaveMixin, RegistryImportExportMixin, HistoryAdmin):
     resource_classes = [OrganisationResource]
     list_display = (
         "name_zh",
@@ -124,9 +124,30 @@ class OrganisationAdmin(ServiceRefusalsAsMessagesMixin, RegistryImportExportMixi
         url = reverse("admin:members_apikey_changelist") + f"?organisation__id__exact={obj.pk}&state=live"
         return format_html('<a href="{}">{}</a>', url, obj.api_keys.live().count())
 
+    def create_row(self, actor, obj, fields):
+        return services.organisation_create(actor=actor, fields=fields)
+
+    def update_row(self, actor, obj, fields):
+        services.organisation_update(actor=actor, organisation=obj, fields=fields)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is Membership:
             save_memberships(request, formset)
+        elif formset.model is Site:
+            save_children(
+                request,
+                formset,
+                create=services.site_create,
+                update=lambda *, actor, obj, fields: services.site_update(actor=actor, site=obj, fields=fields),
+            )
+        elif formset.model is Contact:
+            save_children(
+                request,
+                formset,
+                create=services.contact_create,
+                update=lambda *, actor, obj, fields: services.contact_update(actor=actor, contact=obj, fields=fields),
+                delete=lambda *, actor, obj: services.contact_delete(actor=actor, contact=obj),
+            )
         else:
             super().save_formset(request, form, formset, change)
 

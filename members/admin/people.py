@@ -19,7 +19,7 @@ from alliance_portal.admin_tools import HistoryAdmin, admin_actor
 from .. import services
 from ..models import Contact, Invitation, Membership
 from ..resources import ContactResource
-from .common import ServiceRefusalsAsMessagesMixin, adopt
+from .common import ServiceRefusalsAsMessagesMixin, ServiceSaveMixin, adopt
 from .importing import RegistryImportExportMixin
 
 User = get_user_model()
@@ -42,7 +42,7 @@ class ContactAdminForm(forms.ModelForm):
 
 
 @admin.register(Contact)
-class ContactAdmin(RegistryImportExportMixin, HistoryAdmin):
+class ContactAdmin(ServiceSaveMixin, RegistryImportExportMixin, HistoryAdmin):
     resource_classes = [ContactResource]
     form = ContactAdminForm
     list_display = (
@@ -68,7 +68,24 @@ class ContactAdmin(RegistryImportExportMixin, HistoryAdmin):
     list_select_related = ("organisation",)
     autocomplete_fields = ("organisation",)
     ordering = ("organisation__name_en", "-is_primary", "name")
-    readonly_fields = ("created_at", "updated_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        # A person at another organisation is a new contact there.
+        return ("created_at", "updated_at") if obj is None else ("organisation", "created_at", "updated_at")
+
+    def create_row(self, actor, obj, fields):
+        return services.contact_create(actor=actor, organisation=obj.organisation, fields=fields)
+
+    def update_row(self, actor, obj, fields):
+        services.contact_update(actor=actor, contact=obj, fields=fields)
+
+    def delete_model(self, request, obj):
+        services.contact_delete(actor=admin_actor(request), contact=obj)
+
+    def delete_queryset(self, request, queryset):
+        actor = admin_actor(request)
+        for contact in queryset:
+            services.contact_delete(actor=actor, contact=contact)
 
 
 # --- memberships ---------------------------------------------------------------------------------------------------

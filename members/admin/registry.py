@@ -6,21 +6,32 @@ from django.utils.translation import gettext
 
 from alliance_portal.admin_tools import HistoryAdmin
 
+from .. import services
 from ..models import MaterialCategory, RiskArea, SecretariatContact, Site
+from .common import ServiceSaveMixin
 
 
 @admin.register(Site)
-class SiteAdmin(HistoryAdmin):
+class SiteAdmin(ServiceSaveMixin, HistoryAdmin):
     list_display = ("name_zh", "name_en", "organisation", "kind", "province", "city", "is_active")
     list_filter = ("kind", "is_active", "province")
     search_fields = ("name_zh", "name_en", "city", "city_en", "organisation__name_zh", "organisation__name_en")
     list_select_related = ("organisation",)
     autocomplete_fields = ("organisation",)
     ordering = ("organisation__name_en", "name_zh")
-    readonly_fields = ("created_at", "updated_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Deliveries point at a site: it stays with its organisation (a new site is added instead).
+        return ("created_at", "updated_at") if obj is None else ("organisation", "created_at", "updated_at")
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def create_row(self, actor, obj, fields):
+        return services.site_create(actor=actor, organisation=obj.organisation, fields=fields)
+
+    def update_row(self, actor, obj, fields):
+        services.site_update(actor=actor, site=obj, fields=fields)
 
 
 @admin.register(RiskArea)
