@@ -269,3 +269,12 @@ def test_a_membership_is_made_by_the_secretariat_only(world, other_org):
         services.membership_create(
             actor=actor_for_user(world["admin"]), user=world["admin"], organisation=other_org, role="member"
         )
+
+
+@pytest.mark.parametrize("standing", OUT_OF_STANDING)
+def test_a_membership_answers_with_the_rule_of_members_rules(world, standing):
+    membership = Membership.objects.select_related("organisation").get(user=world["admin"])
+    assert (membership.can_edit, membership.can_write) == (True, True)
+    OUT_OF_STANDING[standing](world["org"])
+    membership = Membership.objects.select_related("organisation").get(user=world["admin"])
+    assert (membership.can_edit, membership.can_write) == (False, False)
