@@ -179,19 +179,21 @@ class HasScope(permissions.BasePermission):
 
 
 class IsStaffOrReadOnly(permissions.BasePermission):
-    """Everyone signed in reads; only the secretariat writes."""
+    """Everyone signed in reads; only the secretariat writes (members.rules: Actor.is_secretariat)."""
 
     message = _("Only the secretariat can change this.")
 
     def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or get_caller(request).is_staff
+        return request.method in permissions.SAFE_METHODS or get_caller(request).actor.is_secretariat
 
 
 class CanEditOwnOrganisation(permissions.BasePermission):
-    """Writes need the secretariat, an administrator of the organisation, or a write-scope key.
+    """Writes need the secretariat, an administrator of the organisation, or a write-scope key, of an organisation
+    in good standing (members.rules: Actor.can_edit; the 403 says the rule's reason, e.g. a suspended organisation).
 
     Which records are the caller's is settled by the view's queryset first, so another organisation's record
-    is a 404 before this is asked about it: on a single record the question waits for the object.
+    is a 404 before this is asked about it: on a single record the question waits for the object. The services
+    ask the same rule again.
     """
 
     message = _("Only an administrator of your organisation can change this.")
@@ -199,7 +201,16 @@ class CanEditOwnOrganisation(permissions.BasePermission):
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS or getattr(view, "detail", False):
             return True
-        return get_caller(request).can_edit
+        return self._may_edit(request)
 
     def has_object_permission(self, request, view, obj):
-        return request.method in permissions.SAFE_METHODS or get_caller(request).can_edit
+        return request.method in permissions.SAFE_METHODS or self._may_edit(request)
+
+    def _may_edit(self, request) -> bool:
+        actor = get_caller(request).actor
+        if actor.can_edit:
+            return True
+        refusal = actor.refusal(admin=True)
+        if refusal is not None:
+            self.message = refusal.message
+        return False

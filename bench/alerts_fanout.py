@@ -69,6 +69,7 @@ def main() -> None:
 
         from django.db.models import Count
 
+        from members.rules import Actor
         from notices import services
         from notices.alerts.models import Alert
         from tests.notices.alerts.sinks import SmtpSink
@@ -87,7 +88,7 @@ def main() -> None:
                 time.sleep(3)  # the worker connects
                 rate = noop_rate(redis, queue, args.noops)
                 notice = services.notice_create(
-                    by=None,
+                    actor=Actor(is_secretariat=True),
                     title_zh="关于保障集成电路材料供应的紧急通知",
                     title_en="Urgent notice on keeping IC materials flowing",
                     body_zh="请各成员单位确认。",
@@ -98,7 +99,7 @@ def main() -> None:
                     organisations=org_ids,
                 )
                 started = time.monotonic()
-                services.notice_publish(notice=notice)
+                services.notice_publish(actor=Actor(is_secretariat=True), notice=notice)
                 committed = time.monotonic()
                 while len(sink.delivery_ids()) < expected and time.monotonic() - started < 600:
                     time.sleep(0.05)

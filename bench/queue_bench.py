@@ -72,6 +72,7 @@ from django.utils import timezone  # noqa: E402
 from members import services as member_services  # noqa: E402
 from members.demo import demo_credit_code  # noqa: E402
 from members.models import ApiKey, MaterialCategory, Membership, Organisation, RiskArea, Site  # noqa: E402
+from members.rules import Actor  # noqa: E402
 from supply import priority  # noqa: E402
 from supply.models import SupplyRequest  # noqa: E402
 
@@ -155,7 +156,9 @@ def set_up():
         user=supplier_user, defaults={"organisation": supplier, "role": Membership.Role.ADMIN}
     )
     ApiKey.objects.filter(organisation=partner, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    _key, raw_key = member_services.api_key_issue(organisation=partner, name="queue benchmark", scope="read")
+    _key, raw_key = member_services.api_key_issue(
+        actor=Actor(is_secretariat=True), organisation=partner, name="queue benchmark", scope="read"
+    )
     return sites, materials, staff, supplier_user, raw_key
 
 

@@ -24,6 +24,7 @@ from alliance_portal.api_auth import CanEditOwnOrganisation, HasScope, IsStaffOr
 from alliance_portal.api_schema import PortalAutoSchema
 from alliance_portal.idempotency import IdempotentCreateMixin
 
+from . import services
 from .filters import MaterialCategoryFilter, OrganisationFilter, RiskAreaFilter, SiteFilter
 from .models import MaterialCategory, Organisation, RiskArea, Site
 from .services import organisation_approve, organisation_suspend, organisation_withdraw
@@ -195,25 +196,32 @@ class OrganizationViewSet(
 
     @transaction.atomic
     def perform_create(self, serializer):
-        self._save(serializer)
+        actor = get_caller(self.request).actor
+        fields = dict(serializer.validated_data)
+        new_status = fields.pop("status", None)
+        organisation = services.organisation_create(actor=actor, fields=fields)
+        serializer.instance = self._change_status(actor, organisation, new_status)
 
     def perform_update(self, serializer):
-        self._save(serializer)
+        actor = get_caller(self.request).actor
+        fields = dict(serializer.validated_data)
+        new_status = fields.pop("status", None)
+        organisation = services.organisation_update(actor=actor, organisation=serializer.instance, fields=fields)
+        serializer.instance = self._change_status(actor, organisation, new_status)
 
-    def _save(self, serializer):
-        new_status = serializer.validated_data.pop("status", None)
-        organisation = serializer.save()
+    @staticmethod
+    def _change_status(actor, organisation: Organisation, new_status: str | None) -> Organisation:
         if new_status is None or new_status == organisation.status:
-            return
+            return organisation
         change = STATUS_CHANGES.get(new_status)
         if change is None:
             raise serializers.ValidationError({"status": [_("An organisation cannot go back to pending.")]})
         # The same services as the admin's actions: approval sets the joining date, withdrawal revokes API keys.
         try:
-            change(organisation=organisation, by=self.request.user if self.request.user.pk else None)
+            change(actor=actor, organisation=organisation)
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"status": exc.messages}) from exc
-        serializer.instance = Organisation.objects.get(pk=organisation.pk)
+        return Organisation.objects.get(pk=organisation.pk)
 
     def get_created_instance(self, instance):
         return _organisations().get(pk=instance.pk)
@@ -291,6 +299,18 @@ class SiteViewSet(
     ordering_fields = ["name_zh", "name_en", "updated_at"]
     permission_classes = [HasScope, CanEditOwnOrganisation]
     schema = PortalAutoSchema()
+
+    def perform_create(self, serializer):
+        fields = dict(serializer.validated_data)
+        organisation = fields.pop("organisation")
+        serializer.instance = services.site_create(
+            actor=get_caller(self.request).actor, organisation=organisation, fields=fields
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.site_update(
+            actor=get_caller(self.request).actor, site=serializer.instance, fields=dict(serializer.validated_data)
+        )
 
     def get_queryset(self):
         caller = get_caller(self.request)

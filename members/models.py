@@ -279,13 +279,19 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
 
+    # The rule is members.rules' (role and the organisation's good standing), asked for this membership.
     @property
     def can_edit(self) -> bool:
-        return self.role == self.Role.ADMIN
+        return self._as_actor().can_edit
 
     @property
     def can_write(self) -> bool:
-        return self.role in (self.Role.ADMIN, self.Role.MEMBER)
+        return self._as_actor().can_write
+
+    def _as_actor(self):
+        from .rules import Actor  # noqa: PLC0415 - rules imports these models
+
+        return Actor(organisation=self.organisation, role=self.role)
 
 
 class Invitation(models.Model):

@@ -1,19 +1,33 @@
 """The secretariat's admin for notices: the notices with their history and attachments, and the acknowledgements.
 
-Publishing, archiving and reminding go through notices.services, as from the web pages and the API; the notice
-pages (/notices/secretariat/) are where the secretariat composes with a preview and the audience count.
+Every write goes through notices.services with the signed-in secretariat as the actor, as from the web pages and the
+API: composing and editing a draft (notice_create / notice_update), attachments (notice_attach), and the actions
+(publish, archive, remind), whose refusals are messages. Once published, a notice is what the members were sent:
+its change page is read-only except `pinned` (notice_set_pinned); an archived notice is read-only. History is there
+to read, never to revert. The notice pages (/notices/secretariat/) are where the secretariat composes with a preview
+and the audience count.
 """
 
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
-from alliance_portal.errors import ConflictError
+from alliance_portal.admin_tools import HistoryAdmin, admin_actor, apply_to_each
+from members.admin.common import ServiceRefusalsAsMessagesMixin, adopt
 
 from . import services
-from .forms import attachment_content_type
+from .forms import add_notice_errors, attachment_content_type
 from .models import Acknowledgement, Notice, NoticeAttachment
+
+N = Notice.Status
+EDITABLE = (N.DRAFT, N.SCHEDULED)
+# What the workflow still changes on a published notice.
+EDITABLE_ONCE_PUBLISHED = ("pinned",)
+
+
+def _editable(notice: Notice | None) -> bool:
+    return notice is None or notice.status in EDITABLE
 
 
 class AttachmentInline(admin.TabularInline):
@@ -21,6 +35,15 @@ class AttachmentInline(admin.TabularInline):
     extra = 0
     fields = ["file", "name", "content_type", "size", "uploaded_at"]
     readonly_fields = ["name", "content_type", "size", "uploaded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return _editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return _editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _editable(obj) and super().has_delete_permission(request, obj)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -49,8 +72,21 @@ class AcknowledgementInline(admin.TabularInline):
         return False
 
 
+class NoticeAdminForm(forms.ModelForm):
+    class Meta:
+        model = Notice
+        fields = [*services.NOTICE_FIELDS, "organisations"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if _editable(self.instance if self.instance.pk else None):
+            add_notice_errors(self, cleaned, notice=self.instance if self.instance.pk else None)
+        return cleaned
+
+
 @admin.register(Notice)
-class NoticeAdmin(SimpleHistoryAdmin):
+class NoticeAdmin(ServiceRefusalsAsMessagesMixin, HistoryAdmin):
+    form = NoticeAdminForm
     list_display = [
         "title",
         "category",
@@ -66,8 +102,10 @@ class NoticeAdmin(SimpleHistoryAdmin):
     date_hierarchy = "created_at"
     filter_horizontal = ["organisations"]
     inlines = [AttachmentInline, AcknowledgementInline]
-    readonly_fields = [
+    # Scheduling is publishing at a time (the notice pages or the API), so publish_at is not typed in here.
+    RECORD_FIELDS = [
         "status",
+        "publish_at",
         "published_at",
         "created_by",
         "created_at",
@@ -99,30 +137,56 @@ class NoticeAdmin(SimpleHistoryAdmin):
         ),
     ]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    def get_readonly_fields(self, request, obj=None):
+        if _editable(obj):
+            return self.RECORD_FIELDS
+        editable = EDITABLE_ONCE_PUBLISHED if obj.status == N.PUBLISHED else ()
+        shown = [name for _title, options in self.fieldsets for name in options["fields"]]
+        return [name for name in shown if name not in editable]
 
-    def _each(self, request, queryset, call, done_message):
-        done = 0
-        for notice in queryset:
-            try:
-                call(notice)
-            except ConflictError as error:
-                self.message_user(request, f"{notice}: {error.message}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message(done), messages.SUCCESS)
+    def save_model(self, request, obj, form, change):
+        actor = admin_actor(request)
+        data = form.cleaned_data
+        fields = {name: data[name] for name in services.NOTICE_FIELDS if name in data}
+        if not change:
+            saved = services.notice_create(actor=actor, organisations=data.get("organisations") or [], **fields)
+            adopt(obj, saved)
+        elif _editable(Notice.objects.get(pk=obj.pk)):
+            services.notice_update(actor=actor, notice=obj, organisations=data.get("organisations"), **fields)
+        elif "pinned" in form.changed_data:
+            services.notice_set_pinned(actor=actor, notice=obj, pinned=data["pinned"])
+
+    def save_related(self, request, form, formsets, change):
+        # The audience (organisations) was written by the service; only the attachments are left.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        formset.save(commit=False)  # what changed, for the change message; written below through the service
+        if formset.model is not NoticeAttachment:
+            return  # acknowledgements are read-only
+        actor = admin_actor(request)
+        for attachment in formset.new_objects:
+            services.notice_attach(
+                actor=actor,
+                notice=form.instance,
+                file=attachment.file,
+                content_type=attachment.content_type,
+            )
+        for attachment in formset.deleted_objects:
+            attachment.delete()
+
+    def _each(self, request, queryset, service, success) -> None:
+        actor = admin_actor(request)
+        apply_to_each(self, request, queryset, lambda notice: service(actor=actor, notice=notice), success)
 
     @admin.action(description=_("Publish now"))
     def publish_now(self, request, queryset):
         self._each(
             request,
             queryset,
-            lambda notice: services.notice_publish(notice=notice, by=request.user),
-            lambda n: ngettext("%(count)d notice published.", "%(count)d notices published.", n) % {"count": n},
+            services.notice_publish,
+            lambda n: ngettext("%(count)d notice published.", "%(count)d notices published.", n),
         )
 
     @admin.action(description=_("Archive"))
@@ -130,8 +194,8 @@ class NoticeAdmin(SimpleHistoryAdmin):
         self._each(
             request,
             queryset,
-            lambda notice: services.notice_archive(notice=notice, by=request.user),
-            lambda n: ngettext("%(count)d notice archived.", "%(count)d notices archived.", n) % {"count": n},
+            services.notice_archive,
+            lambda n: ngettext("%(count)d notice archived.", "%(count)d notices archived.", n),
         )
 
     @admin.action(description=_("Remind the organisations that have not acknowledged"))
@@ -139,8 +203,8 @@ class NoticeAdmin(SimpleHistoryAdmin):
         self._each(
             request,
             queryset,
-            lambda notice: services.notice_remind(notice=notice, by=request.user),
-            lambda n: ngettext("%(count)d notice reminded.", "%(count)d notices reminded.", n) % {"count": n},
+            services.notice_remind,
+            lambda n: ngettext("%(count)d notice reminded.", "%(count)d notices reminded.", n),
         )
 
 

@@ -18,10 +18,12 @@ from rest_framework.response import Response
 from alliance_portal.api import CreateWithOutputMixin, ListWithOutputMixin
 from alliance_portal.api_auth import HasScope, get_caller
 from alliance_portal.api_schema import PortalAutoSchema
+from alliance_portal.errors import NotAllowed
 from alliance_portal.idempotency import IdempotentCreateMixin, idempotent
 from members.filters import UPDATED_SINCE_HELP
 from members.models import Organisation
 from members.regions import Province
+from members.rules import MSG_NO_ORGANISATION
 
 from . import services
 from .markdown import render
@@ -134,7 +136,7 @@ class IsSecretariat(permissions.BasePermission):
     message = _("Only the secretariat can do this.")
 
     def has_permission(self, request, view):
-        return get_caller(request).is_staff
+        return get_caller(request).actor.is_secretariat
 
 
 class NoticeFilter(django_filters.FilterSet):
@@ -161,11 +163,20 @@ class NoticeFilter(django_filters.FilterSet):
 
 
 class CanAcknowledge(permissions.BasePermission):
+    """An organisation's own act: its refusal (no organisation, not in good standing, read-only) is members.rules'."""
+
     message = _("Your role in your organisation is read-only; ask its administrator.")
 
     def has_permission(self, request, view):
-        caller = get_caller(request)
-        return caller.organisation is not None and caller.can_write
+        actor = get_caller(request).actor
+        if actor.organisation is None:
+            self.message = MSG_NO_ORGANISATION
+            return False
+        refusal = actor.refusal()
+        if refusal is not None:
+            self.message = refusal.message
+            return False
+        return True
 
 
 @extend_schema_view(
@@ -214,7 +225,9 @@ class NoticeViewSet(IdempotentCreateMixin, CreateWithOutputMixin, ListWithOutput
     def perform_create(self, serializer):
         fields = dict(serializer.validated_data)
         organisations = fields.pop("organizations", [])
-        serializer.instance = services.notice_create(by=self.request.user, organisations=organisations, **fields)
+        serializer.instance = services.notice_create(
+            actor=get_caller(self.request).actor, organisations=organisations, **fields
+        )
 
     def get_created_instance(self, instance):
         return self.get_queryset().get(pk=instance.pk)
@@ -236,7 +249,7 @@ class NoticeViewSet(IdempotentCreateMixin, CreateWithOutputMixin, ListWithOutput
         notice = self.get_object()
         body = PublishSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.notice_publish(notice=notice, by=request.user, at=body.validated_data["publish_at"])
+        services.notice_publish(actor=get_caller(request).actor, notice=notice, at=body.validated_data["publish_at"])
         return self._answer(notice)
 
     @extend_schema(request=None, responses={200: NoticeSerializer}, description=_("The secretariat archives a notice."))
@@ -244,7 +257,7 @@ class NoticeViewSet(IdempotentCreateMixin, CreateWithOutputMixin, ListWithOutput
     @idempotent
     def archive(self, request, pk=None):
         notice = self.get_object()
-        services.notice_archive(notice=notice, by=request.user)
+        services.notice_archive(actor=get_caller(request).actor, notice=notice)
         return self._answer(notice)
 
     @extend_schema(
@@ -259,14 +272,10 @@ class NoticeViewSet(IdempotentCreateMixin, CreateWithOutputMixin, ListWithOutput
     @idempotent
     def acknowledge(self, request, pk=None):
         notice = self.get_object()
-        caller = get_caller(request)
         try:
-            services.notice_acknowledge(
-                notice=notice,
-                user=request.user if caller.api_key is None else None,
-                organisation=caller.organisation,
-                api_key=caller.api_key,
-            )
-        except PermissionError:
-            raise exceptions.NotFound() from None
+            services.notice_acknowledge(actor=get_caller(request).actor, notice=notice)
+        except NotAllowed as error:
+            if error.code == services.NOT_IN_AUDIENCE:
+                raise exceptions.NotFound() from None
+            raise
         return self._answer(notice)

@@ -13,6 +13,8 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from members.rules import Actor
+
 from . import services
 from .models import Notice
 
@@ -147,13 +149,15 @@ NOTICES = [
 
 def seed_demo() -> int:
     author = get_user_model().objects.filter(username="secretariat").first()
+    # The seeder acts as the secretariat, in the name of its demo user when there is one.
+    actor = Actor(user=author, is_secretariat=True)
     created = 0
     now = timezone.now()
     for spec in NOTICES:
         if Notice.objects.filter(title_en=spec.title_en).exists():
             continue
         notice = services.notice_create(
-            by=author,
+            actor=actor,
             title_zh=spec.title_zh,
             title_en=spec.title_en,
             body_zh=spec.body_zh,
@@ -165,7 +169,7 @@ def seed_demo() -> int:
             requires_ack=spec.requires_ack,
             is_public=spec.is_public,
         )
-        services.notice_publish(notice=notice, by=author)
+        services.notice_publish(actor=actor, notice=notice)
         when = now - timedelta(days=spec.days_ago)
         # Reminders look at published_at; mark the demo's old notices as already reminded so that seeding does not
         # set off a burst of reminders and escalations on the first beat.

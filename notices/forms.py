@@ -13,6 +13,7 @@ from members.models import Organisation
 from members.regions import Province
 
 from .models import Notice
+from .services import NOTICE_FIELDS, notice_check
 
 # What an attachment may be: its extension and its first bytes must agree (a renamed .exe is refused).
 ATTACHMENT_TYPES = {
@@ -28,6 +29,22 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         return
     for field, errors in error.error_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+CHECKED_FIELDS = ("title_zh", "title_en", "audience_kind", "kinds", "provinces", "organisations")
+
+
+def add_notice_errors(form: forms.Form, cleaned: dict, notice: Notice | None = None) -> None:
+    """What notices.services would refuse in these values (a title, an audience that names someone), next to the
+    fields before anything is saved: the rule is the service's, asked early."""
+    if any(form.has_error(name) for name in CHECKED_FIELDS if name in form.fields):
+        return
+    fields = {name: cleaned[name] for name in NOTICE_FIELDS if name in cleaned}
+    organisations = cleaned.get("organisations")
+    try:
+        notice_check(notice=notice, organisations=organisations, **fields)
+    except ValidationError as error:
+        add_service_errors(form, error)
 
 
 def attachment_content_type(upload) -> str:
@@ -112,15 +129,7 @@ class NoticeForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not (cleaned.get("title_zh", "").strip() or cleaned.get("title_en", "").strip()):
-            self.add_error("title_zh", _("Give the notice a title, in Chinese or English or both."))
-        audience = cleaned.get("audience_kind")
-        if audience == Notice.Audience.KINDS and not cleaned.get("kinds"):
-            self.add_error("kinds", _("Choose at least one kind of organisation."))
-        if audience == Notice.Audience.PROVINCES and not cleaned.get("provinces"):
-            self.add_error("provinces", _("Choose at least one province."))
-        if audience == Notice.Audience.ORGANISATIONS and not cleaned.get("organisations"):
-            self.add_error("organisations", _("Choose at least one organisation."))
+        add_notice_errors(self, cleaned)
         return cleaned
 
     def service_fields(self) -> dict:

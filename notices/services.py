@@ -1,4 +1,10 @@
-"""Every write of notices, whichever door it comes through (web pages, API, admin, Celery beat)."""
+"""Every write of notices, whichever door it comes through (web pages, API, admin, Celery beat).
+
+The secretariat composes, publishes, archives and reminds; a member organisation in good standing acknowledges, by
+a person with the admin or member role or a write key, and only a notice addressed to it. Each service takes the
+`actor` (members.rules.Actor) and asks members.rules first; a refusal is NotAllowed. The periodic tasks
+(publish_due_notices, remind_unacknowledged) act for the system and take no actor.
+"""
 
 from datetime import datetime, timedelta
 
@@ -11,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance_portal.errors import ConflictError
-from members.models import ApiKey, Organisation
+from alliance_portal.errors import ConflictError, NotAllowed
+from members.rules import MSG_NO_ORGANISATION, Actor, require_secretariat, require_write
 
 from . import events
 from .alerts import emit
@@ -59,9 +65,19 @@ def _apply(notice: Notice, fields: dict, organisations) -> None:
     _validate(notice, organisations)
 
 
+def notice_check(*, notice: Notice | None = None, organisations=None, **fields) -> None:
+    """Raises the ValidationError notice_create / notice_update would raise for these values, writing nothing:
+    for forms that show the errors next to the fields before saving."""
+    draft = Notice() if notice is None else Notice.objects.get(pk=notice.pk)
+    if organisations is None:
+        organisations = list(notice.organisations.all()) if notice is not None else []
+    _apply(draft, fields, list(organisations))
+
+
 @transaction.atomic
-def notice_create(*, by: AbstractBaseUser | None, organisations=(), **fields) -> Notice:
-    notice = Notice(created_by=by if by is not None and by.pk else None)
+def notice_create(*, actor: Actor, organisations=(), **fields) -> Notice:
+    require_secretariat(actor)
+    notice = Notice(created_by=actor.person)
     organisations = list(organisations or [])
     _apply(notice, fields, organisations)
     notice.save()
@@ -70,7 +86,8 @@ def notice_create(*, by: AbstractBaseUser | None, organisations=(), **fields) ->
 
 
 @transaction.atomic
-def notice_update(*, notice: Notice, organisations=None, **fields) -> Notice:
+def notice_update(*, actor: Actor, notice: Notice, organisations=None, **fields) -> Notice:
+    require_secretariat(actor)
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if notice.status not in (N.DRAFT, N.SCHEDULED):
         raise ConflictError(_("Only a draft or a scheduled notice can be edited."), code="not_draft")
@@ -105,8 +122,23 @@ def _publish(notice: Notice, now: datetime) -> None:
 
 
 @transaction.atomic
-def notice_publish(*, notice: Notice, by: AbstractBaseUser | None = None, at: datetime | None = None) -> Notice:
+def notice_set_pinned(*, actor: Actor, notice: Notice, pinned: bool) -> Notice:
+    """Pinning is the one thing that changes on a published notice (besides archiving it): the text and the audience
+    are what the members were sent."""
+    require_secretariat(actor)
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if notice.status == N.ARCHIVED:
+        raise ConflictError(_("An archived notice cannot be pinned."), code="archived")
+    if notice.pinned != pinned:
+        notice.pinned = pinned
+        notice.save(update_fields=["pinned", "updated_at"])
+    return notice
+
+
+@transaction.atomic
+def notice_publish(*, actor: Actor, notice: Notice, at: datetime | None = None) -> Notice:
     """Publishes now (at None or in the past), or schedules for `at`; the periodic task publishes it then."""
+    require_secretariat(actor)
     # Locked so that a click and the periodic task cannot both publish it (and send it twice).
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if notice.status not in (N.DRAFT, N.SCHEDULED):
@@ -128,7 +160,8 @@ def notice_publish(*, notice: Notice, by: AbstractBaseUser | None = None, at: da
 
 
 @transaction.atomic
-def notice_unschedule(*, notice: Notice) -> Notice:
+def notice_unschedule(*, actor: Actor, notice: Notice) -> Notice:
+    require_secretariat(actor)
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if notice.status != N.SCHEDULED:
         raise ConflictError(_("Only a scheduled notice can go back to draft."), code="transition_not_allowed")
@@ -139,7 +172,8 @@ def notice_unschedule(*, notice: Notice) -> Notice:
 
 
 @transaction.atomic
-def notice_archive(*, notice: Notice, by: AbstractBaseUser | None = None) -> Notice:
+def notice_archive(*, actor: Actor, notice: Notice) -> Notice:
+    require_secretariat(actor)
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if notice.status == N.ARCHIVED:
         return notice
@@ -165,7 +199,10 @@ def publish_due_notices(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def notice_attach(*, notice: Notice, file: UploadedFile, content_type: str) -> NoticeAttachment:
+def notice_attach(*, actor: Actor, notice: Notice, file: UploadedFile, content_type: str) -> NoticeAttachment:
+    require_secretariat(actor)
+    if Notice.objects.filter(pk=notice.pk).exclude(status__in=(N.DRAFT, N.SCHEDULED)).exists():
+        raise ConflictError(_("Only a draft or a scheduled notice can be edited."), code="not_draft")
     if file.size > settings.MAX_UPLOAD_BYTES:
         raise ValidationError({"attachment": _("This file is too big.")})
     attachment = NoticeAttachment(notice=notice, name=file.name[:200], content_type=content_type, size=file.size)
@@ -174,29 +211,25 @@ def notice_attach(*, notice: Notice, file: UploadedFile, content_type: str) -> N
     return attachment
 
 
-def _check_in_audience(notice: Notice, organisation: Organisation | None) -> None:
-    if organisation is None or not notice_audience(notice).filter(pk=organisation.pk).exists():
-        # The doors look the notice up through the audience first, so this is a 404 there.
-        raise PermissionError("organisation not in the notice's audience")
+NOT_IN_AUDIENCE = "not_in_audience"
 
 
 @transaction.atomic
-def notice_acknowledge(
-    *,
-    notice: Notice,
-    user: AbstractBaseUser | None = None,
-    organisation: Organisation | None = None,
-    api_key: ApiKey | None = None,
-) -> tuple[Acknowledgement, bool]:
-    """The organisation's acknowledgement (of the user's organisation, or the key's); a second one is the first.
+def notice_acknowledge(*, actor: Actor, notice: Notice) -> tuple[Acknowledgement, bool]:
+    """The actor's organisation acknowledges (a person's, or a key's); a second acknowledgement is the first.
 
-    Returns (acknowledgement, created)."""
-    if organisation is None and user is not None:
-        from members.selectors import membership_for
-
-        membership = membership_for(user)
-        organisation = membership.organisation if membership else None
-    _check_in_audience(notice, organisation)
+    The organisation's own act: the secretariat does not acknowledge for it. A notice not addressed to the
+    organisation is refused with the code NOT_IN_AUDIENCE (the doors look notices up through the audience first, so
+    they answer 404 as if it did not exist). Returns (acknowledgement, created)."""
+    require_write(actor, secretariat=False)
+    organisation = actor.organisation
+    if organisation is None:
+        # members.rules lets a staff user through even with secretariat=False; without an organisation it has
+        # nobody to acknowledge for.
+        raise NotAllowed(MSG_NO_ORGANISATION, code="no_organisation")
+    if not notice_audience(notice).filter(pk=organisation.pk).exists():
+        raise NotAllowed(_("This notice is not addressed to your organisation."), code=NOT_IN_AUDIENCE)
+    user = actor.person
     if notice.status != N.PUBLISHED:
         raise ConflictError(_("This notice is no longer open for acknowledgement."), code="not_published")
     if not notice.requires_ack:
@@ -210,12 +243,12 @@ def notice_acknowledge(
             acknowledgement = Acknowledgement.objects.create(
                 notice=notice,
                 organisation=organisation,
-                user=user if user is not None and user.pk else None,
-                api_key=api_key,
+                user=user,
+                api_key=actor.api_key,
             )
     except IntegrityError:
         return Acknowledgement.objects.get(notice=notice, organisation=organisation), False
-    if user is not None and user.pk:
+    if user is not None:
         NoticeRead.objects.bulk_create([NoticeRead(notice=notice, user=user)], ignore_conflicts=True)
     return acknowledgement, True
 
@@ -230,8 +263,9 @@ def _missing_ids(notice: Notice) -> list[int]:
 
 
 @transaction.atomic
-def notice_remind(*, notice: Notice, by: AbstractBaseUser | None = None) -> list[int]:
+def notice_remind(*, actor: Actor, notice: Notice) -> list[int]:
     """Reminds the organisations of the audience that have not acknowledged; returns their ids."""
+    require_secretariat(actor)
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if notice.status != N.PUBLISHED or not notice.requires_ack:
         raise ConflictError(

@@ -1,4 +1,8 @@
-"""Who may see and change what: every page that acts on "my organisation" goes through these."""
+"""Who may see and change what: every page that acts on "my organisation" goes through these.
+
+The decorators ask members.rules (the Actor the services check again), never a copy of the rule: a page can refuse
+early, the service refuses anyway.
+"""
 
 from collections.abc import Callable
 from functools import wraps
@@ -10,7 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from ..models import Organisation
+from alliance_portal.errors import NotAllowed
+
+from ..models import Membership, Organisation
+from ..rules import MSG_NO_ORGANISATION, Actor, actor_for_user
 from ..selectors import membership_for
 
 
@@ -23,10 +30,16 @@ def forbidden(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "members/forbidden.html", {"message": message}, status=403)
 
 
+def actor_for(request: HttpRequest, membership: Membership | None = None) -> Actor:
+    """The signed-in user as the services know it (with the membership already looked up, if given)."""
+    return actor_for_user(request.user, membership if membership is not None else membership_for(request.user))
+
+
 def org_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Pages that change the user's own organisation: the view receives the user's membership.
 
-    Members and viewers get a 403, and so do users without an organisation (the secretariat works in the admin).
+    Members and viewers get a 403, and so do administrators of an organisation that is suspended or has withdrawn,
+    and users without an organisation (the secretariat works in the admin).
     """
 
     @login_required
@@ -34,12 +47,29 @@ def org_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         membership = membership_for(request.user)
         if membership is None:
-            return forbidden(request, _("Your account does not belong to a member organisation."))
-        if not membership.can_edit:
-            return forbidden(request, _("Only your organisation's administrators can change this."))
+            return forbidden(request, str(MSG_NO_ORGANISATION))
+        refusal = actor_for(request, membership).refusal(admin=True)
+        if refusal is not None:
+            return forbidden(request, str(refusal.message))
         return view(request, membership, *args, **kwargs)
 
     return wrapper
+
+
+def secretariat_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_staff:
+            return forbidden(request, _("Only the secretariat can open this page."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def service_refused(request: HttpRequest, error: NotAllowed) -> HttpResponse:
+    """A service's NotAllowed on a page: the 403 page with the service's reason."""
+    return forbidden(request, str(error.message))
 
 
 M = TypeVar("M", bound=Model)

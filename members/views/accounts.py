@@ -11,9 +11,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from alliance_portal.errors import NotAllowed
+
 from ..forms import InvitationAcceptForm
+from ..rules import actor_for_user
 from ..services import invitation_accept, invitation_from_token
-from .access import posted
+from .access import forbidden, posted
 
 
 def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
@@ -33,10 +36,15 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = invitation_accept(
-                invitation=invitation, name=form.cleaned_data["name"], password=form.cleaned_data["password1"]
+                actor=actor_for_user(request.user),
+                invitation=invitation,
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password1"],
             )
         except ValidationError as error:
             return _invalid(request, error)
+        except NotAllowed as error:
+            return forbidden(request, str(error.message))
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,

@@ -9,11 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from alliance_portal.errors import NotAllowed
+
 from .. import services
 from ..forms import InvitationForm, MembershipRoleForm
 from ..models import Invitation, Membership
 from ..services import invitation_create, membership_remove, membership_set_role
-from .access import get_for_organisation, org_admin_required, posted
+from .access import actor_for, get_for_organisation, org_admin_required, posted, service_refused
 
 
 @require_http_methods(["GET", "POST"])
@@ -23,12 +25,14 @@ def invitation_new(request: HttpRequest, membership: Membership) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             invitation = invitation_create(
+                actor=actor_for(request, membership),
                 organisation=membership.organisation,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
-                invited_by=request.user,
                 language=form.cleaned_data["language"],
             )
+        except NotAllowed as error:
+            return service_refused(request, error)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -45,7 +49,13 @@ def invitation_new(request: HttpRequest, membership: Membership) -> HttpResponse
 @org_admin_required
 def invitation_revoke(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     invitation = get_for_organisation(Invitation, membership.organisation, pk)
-    if services.invitation_revoke(invitations=Invitation.objects.filter(pk=invitation.pk)):
+    try:
+        revoked = services.invitation_revoke(
+            actor=actor_for(request, membership), invitations=Invitation.objects.filter(pk=invitation.pk)
+        )
+    except NotAllowed as error:
+        return service_refused(request, error)
+    if revoked:
         messages.success(request, _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email})
     else:
         messages.info(
@@ -67,7 +77,11 @@ def membership_role(request: HttpRequest, membership: Membership, pk: int) -> Ht
         messages.error(request, _("Choose a valid role."))
         return redirect("members:my_organisation")
     try:
-        target = membership_set_role(membership=target, role=form.cleaned_data["role"])
+        target = membership_set_role(
+            actor=actor_for(request, membership), membership=target, role=form.cleaned_data["role"]
+        )
+    except NotAllowed as error:
+        return service_refused(request, error)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -87,7 +101,9 @@ def membership_delete(request: HttpRequest, membership: Membership, pk: int) -> 
         return render(request, "members/membership_confirm_delete.html", {"target": target})
     person, organisation_name = _person(target), membership.organisation.name
     try:
-        membership_remove(membership=target)
+        membership_remove(actor=actor_for(request, membership), membership=target)
+    except NotAllowed as error:
+        return service_refused(request, error)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("members:my_organisation")

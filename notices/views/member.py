@@ -11,14 +11,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from alliance_portal.errors import ConflictError
+from alliance_portal.errors import ConflictError, NotAllowed
+from members.views.access import actor_for, service_refused
 
 from .. import services
 from ..forms import NoticeFilterForm
 from ..markdown import render as render_markdown
 from ..models import Acknowledgement, Notice
 from ..selectors import notice_list as notice_list_query
-from .access import forbidden, membership_for, visible_notice
+from .access import membership_for, visible_notice
 
 PAGE_SIZE = 20
 
@@ -77,7 +78,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": list(notice.attachments.all()),
         "acknowledgement": acknowledgement,
         "asks_ack": notice.requires_ack and membership is not None and notice.status == Notice.Status.PUBLISHED,
-        "can_acknowledge": membership is not None and membership.can_write,
+        "can_acknowledge": membership is not None and actor_for(request, membership).can_write,
     }
     return render(request, "notices/notice_detail.html", context)
 
@@ -89,13 +90,17 @@ def notice_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     if membership is None:
         raise Http404
     notice = visible_notice(request, pk)
-    if not membership.can_write:
-        return forbidden(request, _("Your role in your organisation is read-only; ask its administrator."))
+    actor = actor_for(request, membership)
+    refusal = actor.refusal()
+    if refusal is not None:
+        return service_refused(request, refusal)
     try:
-        acknowledgement, created = services.notice_acknowledge(notice=notice, user=request.user)
-    except PermissionError:
-        # Visible to the secretariat but not addressed to the user's own organisation.
-        raise Http404 from None
+        acknowledgement, created = services.notice_acknowledge(actor=actor, notice=notice)
+    except NotAllowed as error:
+        if error.code == services.NOT_IN_AUDIENCE:
+            # Visible to the secretariat but not addressed to the user's own organisation.
+            raise Http404 from None
+        return service_refused(request, error)
     except ConflictError as error:
         messages.error(request, error.message)
     else:

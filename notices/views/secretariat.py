@@ -13,15 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from alliance_portal.errors import ConflictError
-from members.views.access import posted
+from alliance_portal.errors import ConflictError, NotAllowed
+from members.views.access import actor_for, posted, secretariat_required, service_refused
 
 from .. import services
 from ..forms import NoticeFilterForm, NoticeForm, PublishForm, add_service_errors
 from ..markdown import render as render_markdown
 from ..models import Notice
 from ..selectors import acknowledgement_report, audience_count, audience_organisations, notice_audience
-from .access import secretariat_required
 
 N = Notice.Status
 PAGE_SIZE = 30
@@ -102,16 +101,21 @@ def _compose_page(request: HttpRequest, form: NoticeForm, notice: Notice | None)
         if request.POST.get("action") == "preview":
             context.update(preview=_preview(form), reach=_form_reach(form))
         else:
+            actor = actor_for(request)
             try:
                 with transaction.atomic():
                     fields = form.service_fields()
                     if notice is None:
-                        saved = services.notice_create(by=request.user, **fields)
+                        saved = services.notice_create(actor=actor, **fields)
                     else:
-                        saved = services.notice_update(notice=notice, **fields)
+                        saved = services.notice_update(actor=actor, notice=notice, **fields)
                     upload = form.cleaned_data.get("attachment")
                     if upload:
-                        services.notice_attach(notice=saved, file=upload, content_type=form.attachment_content_type)
+                        services.notice_attach(
+                            actor=actor, notice=saved, file=upload, content_type=form.attachment_content_type
+                        )
+            except NotAllowed as error:
+                return service_refused(request, error)
             except ConflictError as error:
                 messages.error(request, error.message)
                 return redirect(_report_url(notice.pk))
@@ -156,7 +160,9 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, error)
         return redirect(_edit_url(pk))
     try:
-        published = services.notice_publish(notice=notice, by=request.user, at=form.at)
+        published = services.notice_publish(actor=actor_for(request), notice=notice, at=form.at)
+    except NotAllowed as error:
+        return service_refused(request, error)
     except ConflictError as error:
         messages.error(request, error.message)
         return redirect(_report_url(pk))
@@ -175,7 +181,9 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 def unschedule(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(Notice, pk=pk)
     try:
-        services.notice_unschedule(notice=notice)
+        services.notice_unschedule(actor=actor_for(request), notice=notice)
+    except NotAllowed as error:
+        return service_refused(request, error)
     except ConflictError as error:
         messages.error(request, error.message)
     else:
@@ -187,7 +195,10 @@ def unschedule(request: HttpRequest, pk: int) -> HttpResponse:
 @secretariat_required
 def archive(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(Notice, pk=pk)
-    services.notice_archive(notice=notice, by=request.user)
+    try:
+        services.notice_archive(actor=actor_for(request), notice=notice)
+    except NotAllowed as error:
+        return service_refused(request, error)
     messages.success(request, _("The notice is archived: members no longer see it in their list."))
     return redirect(_report_url(pk))
 
@@ -210,7 +221,9 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 def remind(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(Notice, pk=pk)
     try:
-        missing = services.notice_remind(notice=notice, by=request.user)
+        missing = services.notice_remind(actor=actor_for(request), notice=notice)
+    except NotAllowed as error:
+        return service_refused(request, error)
     except ConflictError as error:
         messages.error(request, error.message)
     else:

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from members.models import Invitation, Membership
+from members.rules import actor_for_user
 from members.services import invitation_create, invitation_token
 
 from .factories import InvitationFactory, UserFactory
@@ -164,7 +165,9 @@ def test_password_reset_for_unknown_email_says_the_same(client, db):
 
 def _invite(org, org_admin, email="invitee@example.com", role=Membership.Role.VIEWER, *, capture) -> Invitation:
     with capture(execute=True):
-        return invitation_create(organisation=org, email=email, role=role, invited_by=org_admin, language="en")
+        return invitation_create(
+            actor=actor_for_user(org_admin), organisation=org, email=email, role=role, language="en"
+        )
 
 
 def test_invitation_full_flow(client_for, org, org_admin, django_capture_on_commit_callbacks):

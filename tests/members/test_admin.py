@@ -533,3 +533,99 @@ def test_user_changelist_queries_do_not_grow_with_rows(client_for, secretariat):
         MembershipFactory()
     many = _changelist_queries(client, url)
     assert few == many
+
+
+@pytest.mark.django_db
+def test_a_refusal_the_form_could_not_foresee_is_an_admin_message_and_saves_nothing(
+    client_for, secretariat, org_admin, org_member, monkeypatch
+):
+    # Two secretaries demoting the last two administrators at once: the form saw another administrator, the service
+    # (under its lock) does not. Simulated by a service that refuses whatever the form said.
+    from django.core.exceptions import ValidationError
+
+    from members import services
+
+    def refuse(**kwargs):
+        raise ValidationError("An organisation needs at least one administrator; appoint another one first.")
+
+    monkeypatch.setattr(services, "membership_set_role", refuse)
+    membership = org_member.membership
+    client = english(client_for(secretariat))
+    response = client.post(
+        reverse("admin:members_membership_change", args=[membership.pk]), {"role": Membership.Role.VIEWER}, follow=True
+    )
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert "at least one administrator" in response.text
+    membership.refresh_from_db()
+    assert membership.role == Membership.Role.MEMBER
+
+
+@pytest.mark.django_db
+def test_a_membership_keeps_its_person_and_organisation_in_the_admin(client_for, secretariat, org_member, other_org):
+    membership = org_member.membership
+    response = english(client_for(secretariat)).post(
+        reverse("admin:members_membership_change", args=[membership.pk]),
+        {"user": org_member.pk, "organisation": other_org.pk, "role": Membership.Role.ADMIN},
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert (membership.organisation_id, membership.role) == (org_member.membership.organisation_id, "admin")
+    assert membership.organisation != other_org
+
+
+def _organisation_change_data(client, org, **changes) -> dict:
+    form = client.get(reverse("admin:members_organisation_change", args=[org.pk])).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
+    data.update({"categories_supplied": [], "categories_consumed": [], "joined_on": ""})
+    for prefix in ("sites", "contacts", "memberships"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    data.update(changes)
+    return data
+
+
+@pytest.mark.django_db
+def test_sites_and_contacts_added_inline_go_through_the_services(client_for, secretariat, org, monkeypatch):
+    from members import services
+
+    called = []
+    for name in ("site_create", "contact_create"):
+        original = getattr(services, name)
+        monkeypatch.setattr(services, name, lambda _o=original, _n=name, **kw: called.append(_n) or _o(**kw))
+    client = english(client_for(secretariat))
+    url = reverse("admin:members_organisation_change", args=[org.pk])
+    data = _organisation_change_data(
+        client,
+        org,
+        **{
+            "sites-TOTAL_FORMS": 1,
+            "sites-0-name_zh": "二号厂",
+            "sites-0-kind": "fab",
+            "sites-0-province": "hubei",
+            "sites-0-city": "武汉",
+            "sites-0-is_active": "on",
+            "contacts-TOTAL_FORMS": 1,
+            "contacts-0-name": "王五",
+            "contacts-0-mobile": "13800000000",
+            "contacts-0-language": "zh-hans",
+        },
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert called == ["site_create", "contact_create"]
+    assert org.sites.get().name_zh == "二号厂"
+    assert org.contacts.get().name == "王五"
+
+
+@pytest.mark.django_db
+def test_a_site_stays_with_its_organisation_in_the_admin(client_for, secretariat, org, other_org):
+    site = SiteFactory(organisation=org)
+    client = english(client_for(secretariat))
+    url = reverse("admin:members_site_change", args=[site.pk])
+    form = client.get(url).context["adminform"].form
+    assert "organisation" not in form.fields
+    data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
+    response = client.post(url, {**data, "name_en": "Renamed", "organisation": other_org.pk})
+    assert response.status_code == 302
+    site.refresh_from_db()
+    assert (site.organisation, site.name_en) == (org, "Renamed")

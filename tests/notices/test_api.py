@@ -7,6 +7,7 @@ from notices.models import Acknowledgement, Notice
 
 from ..api_helpers import API_ROLES, api_client, query_count
 from ..members.factories import UserFactory
+from ..refusals import assert_refused, suspended, withdrawn
 from .factories import make_notice
 
 pytestmark = pytest.mark.django_db
@@ -221,3 +222,28 @@ def test_members_cannot_publish(role, request, notices):
     assert response.status_code in (403, 404)
     draft.refresh_from_db()
     assert draft.status == "draft"
+
+
+# --- an organisation out of good standing -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("standing", ["suspended", "withdrawn"])
+def test_an_administrator_out_of_good_standing_cannot_acknowledge_or_publish(request, notices, org, standing):
+    client = api_client("org_admin", request)
+    {"suspended": suspended, "withdrawn": withdrawn}[standing](org)
+    response = client.post(f"{LIST}{notices['hubei'].pk}/acknowledge/")
+    assert_refused(response)
+    assert "suspended or has withdrawn" in response.json()["detail"]
+    assert_refused(client.post(f"{LIST}{notices['draft'].pk}/publish/", {}, content_type="application/json"))
+    assert_refused(client.post(LIST, DRAFT, content_type="application/json"))
+    assert not Acknowledgement.objects.exists()
+    assert Notice.objects.get(pk=notices["draft"].pk).status == "draft"
+    assert Notice.objects.count() == len(notices)
+
+
+@pytest.mark.parametrize("standing", ["suspended", "withdrawn"])
+def test_a_write_key_out_of_good_standing_is_not_accepted(request, notices, org, standing):
+    client = api_client("write_key", request)
+    {"suspended": suspended, "withdrawn": withdrawn}[standing](org)
+    assert_refused(client.post(f"{LIST}{notices['hubei'].pk}/acknowledge/"), status=401)
+    assert not Acknowledgement.objects.exists()

@@ -4,11 +4,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from alliance_portal.errors import ConflictError
-from members.models import Membership, Organisation
+from members.models import ApiKey, Membership, Organisation
+from members.rules import Actor, actor_for_key, actor_for_user
 from notices import events, services
 from notices.models import Acknowledgement, Event, Notice, NoticeRead
 from notices.selectors import (
@@ -19,11 +21,13 @@ from notices.selectors import (
     visible_notices,
 )
 
-from ..members.factories import ContactFactory, MembershipFactory, OrganisationFactory
+from ..members.factories import ContactFactory, MembershipFactory, OrganisationFactory, make_api_key
+from ..refusals import refused_by_service, suspended, withdrawn
 from .factories import make_notice
 
 K = Organisation.Kind
 N = Notice.Status
+SECRETARIAT = Actor(is_secretariat=True)
 pytestmark = pytest.mark.django_db
 
 
@@ -47,7 +51,7 @@ def _names(queryset, orgs):
 
 def _create(**fields):
     base = {"title_en": "Hubei alert", "body_en": "Text", "category": "urgent"}
-    return services.notice_create(by=None, **{**base, **fields})
+    return services.notice_create(actor=SECRETARIAT, **{**base, **fields})
 
 
 # --- audience -------------------------------------------------------------------------------------------------
@@ -136,7 +140,7 @@ def test_create_refuses_an_audience_without_choices(orgs):
 def test_publish_now_records_the_event_in_the_same_transaction(orgs, settings):
     settings.SITE_URL = "https://portal.example"
     notice = _create(audience_kind="provinces", provinces=["hubei"], requires_ack=True)
-    services.notice_publish(notice=notice)
+    services.notice_publish(actor=SECRETARIAT, notice=notice)
     notice.refresh_from_db()
     assert notice.status == N.PUBLISHED and notice.published_at is not None
     event = Event.objects.get(name=events.NOTICE_PUBLISHED)
@@ -153,16 +157,16 @@ def test_publish_now_records_the_event_in_the_same_transaction(orgs, settings):
 
 def test_publishing_twice_is_a_conflict(orgs):
     notice = _create()
-    services.notice_publish(notice=notice)
+    services.notice_publish(actor=SECRETARIAT, notice=notice)
     with pytest.raises(ConflictError):
-        services.notice_publish(notice=notice)
+        services.notice_publish(actor=SECRETARIAT, notice=notice)
     assert Event.objects.filter(name=events.NOTICE_PUBLISHED).count() == 1
 
 
 def test_a_rolled_back_publish_records_no_event(orgs):
     notice = _create()
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.notice_publish(notice=notice)
+        services.notice_publish(actor=SECRETARIAT, notice=notice)
         raise RuntimeError("the caller's transaction fails after publishing")
     notice.refresh_from_db()
     assert notice.status == N.DRAFT
@@ -173,7 +177,7 @@ def test_scheduled_notice_is_published_by_the_periodic_task_when_due(orgs):
     from notices.tasks import publish_due_notices
 
     at = timezone.now() + timedelta(hours=2)
-    notice = services.notice_publish(notice=_create(), at=at)
+    notice = services.notice_publish(actor=SECRETARIAT, notice=_create(), at=at)
     assert notice.status == N.SCHEDULED and notice.publish_at == at
     assert publish_due_notices() == 0
     assert not Event.objects.filter(name=events.NOTICE_PUBLISHED).exists()
@@ -186,15 +190,15 @@ def test_scheduled_notice_is_published_by_the_periodic_task_when_due(orgs):
 
 def test_only_drafts_and_scheduled_notices_are_edited(orgs):
     notice = _create()
-    services.notice_update(notice=notice, title_en="Changed")
-    services.notice_publish(notice=notice)
+    services.notice_update(actor=SECRETARIAT, notice=notice, title_en="Changed")
+    services.notice_publish(actor=SECRETARIAT, notice=notice)
     with pytest.raises(ConflictError):
-        services.notice_update(notice=notice, title_en="Again")
+        services.notice_update(actor=SECRETARIAT, notice=notice, title_en="Again")
 
 
 def test_archive(orgs):
     notice = make_notice()
-    assert services.notice_archive(notice=notice).status == N.ARCHIVED
+    assert services.notice_archive(actor=SECRETARIAT, notice=notice).status == N.ARCHIVED
 
 
 # --- acknowledgement --------------------------------------------------------------------------------------------
@@ -203,7 +207,7 @@ def test_archive(orgs):
 @pytest.fixture
 def hubei_notice(orgs):
     notice = _create(audience_kind="provinces", provinces=["hubei"], requires_ack=True)
-    return services.notice_publish(notice=notice)
+    return services.notice_publish(actor=SECRETARIAT, notice=notice)
 
 
 def _user(org, role=Membership.Role.MEMBER):
@@ -212,9 +216,9 @@ def _user(org, role=Membership.Role.MEMBER):
 
 def test_acknowledgement_is_once_per_organisation(orgs, hubei_notice):
     first, second = _user(orgs["wuhan_fab"]), _user(orgs["wuhan_fab"])
-    ack, created = services.notice_acknowledge(notice=hubei_notice, user=first)
+    ack, created = services.notice_acknowledge(actor=actor_for_user(first), notice=hubei_notice)
     assert created and ack.user == first
-    again, created = services.notice_acknowledge(notice=hubei_notice, user=second)
+    again, created = services.notice_acknowledge(actor=actor_for_user(second), notice=hubei_notice)
     assert not created and again.pk == ack.pk and again.user == first
     assert Acknowledgement.objects.filter(notice=hubei_notice).count() == 1
     report = acknowledgement_report(hubei_notice)
@@ -224,17 +228,17 @@ def test_acknowledgement_is_once_per_organisation(orgs, hubei_notice):
 
 
 def test_an_organisation_outside_the_audience_cannot_acknowledge(orgs, hubei_notice):
-    with pytest.raises(PermissionError):
-        services.notice_acknowledge(notice=hubei_notice, user=_user(orgs["shanghai_supplier"]))
-    with pytest.raises(PermissionError):
-        services.notice_acknowledge(notice=hubei_notice, user=_user(orgs["hubei_suspended"]))
+    with refused_by_service(code=services.NOT_IN_AUDIENCE):
+        services.notice_acknowledge(actor=actor_for_user(_user(orgs["shanghai_supplier"])), notice=hubei_notice)
+    with refused_by_service(code="organisation_not_in_good_standing"):
+        services.notice_acknowledge(actor=actor_for_user(_user(orgs["hubei_suspended"])), notice=hubei_notice)
     assert not Acknowledgement.objects.exists()
 
 
 def test_a_notice_without_acknowledgement_cannot_be_acknowledged(orgs):
-    notice = services.notice_publish(notice=_create())
+    notice = services.notice_publish(actor=SECRETARIAT, notice=_create())
     with pytest.raises(ConflictError):
-        services.notice_acknowledge(notice=notice, user=_user(orgs["wuhan_fab"]))
+        services.notice_acknowledge(actor=actor_for_user(_user(orgs["wuhan_fab"])), notice=notice)
 
 
 def test_mark_read_is_idempotent(orgs, hubei_notice):
@@ -248,19 +252,19 @@ def test_mark_read_is_idempotent(orgs, hubei_notice):
 
 
 def test_manual_reminder_names_the_organisations_not_yet_acknowledged(orgs, hubei_notice):
-    services.notice_acknowledge(notice=hubei_notice, user=_user(orgs["wuhan_fab"]))
-    assert services.notice_remind(notice=hubei_notice) == [orgs["xiaogan_supplier"].pk]
+    services.notice_acknowledge(actor=actor_for_user(_user(orgs["wuhan_fab"])), notice=hubei_notice)
+    assert services.notice_remind(actor=SECRETARIAT, notice=hubei_notice) == [orgs["xiaogan_supplier"].pk]
     event = Event.objects.get(name=events.NOTICE_REMINDER)
     assert event.payload == {"notice_id": hubei_notice.pk, "organisation_ids": [orgs["xiaogan_supplier"].pk]}
-    services.notice_acknowledge(notice=hubei_notice, user=_user(orgs["xiaogan_supplier"]))
+    services.notice_acknowledge(actor=actor_for_user(_user(orgs["xiaogan_supplier"])), notice=hubei_notice)
     with pytest.raises(ConflictError):
-        services.notice_remind(notice=hubei_notice)
+        services.notice_remind(actor=SECRETARIAT, notice=hubei_notice)
 
 
 def test_unacknowledged_notice_is_reminded_once_then_escalated_once(orgs, hubei_notice, settings):
     settings.NOTICE_ACK_REMINDER_HOURS = 24
     published = hubei_notice.published_at
-    services.notice_acknowledge(notice=hubei_notice, user=_user(orgs["wuhan_fab"]))
+    services.notice_acknowledge(actor=actor_for_user(_user(orgs["wuhan_fab"])), notice=hubei_notice)
 
     assert services.remind_unacknowledged(now=published + timedelta(hours=23)) == {"reminded": 0, "escalated": 0}
     assert services.remind_unacknowledged(now=published + timedelta(hours=25)) == {"reminded": 1, "escalated": 0}
@@ -276,9 +280,130 @@ def test_unacknowledged_notice_is_reminded_once_then_escalated_once(orgs, hubei_
 
 
 def test_fully_acknowledged_notice_is_neither_reminded_nor_escalated(orgs, hubei_notice):
-    services.notice_acknowledge(notice=hubei_notice, user=_user(orgs["wuhan_fab"]))
-    services.notice_acknowledge(notice=hubei_notice, user=_user(orgs["xiaogan_supplier"]))
+    services.notice_acknowledge(actor=actor_for_user(_user(orgs["wuhan_fab"])), notice=hubei_notice)
+    services.notice_acknowledge(actor=actor_for_user(_user(orgs["xiaogan_supplier"])), notice=hubei_notice)
     published = hubei_notice.published_at
     services.remind_unacknowledged(now=published + timedelta(hours=25))
     services.remind_unacknowledged(now=published + timedelta(hours=50))
     assert not Event.objects.filter(name__in=[events.NOTICE_REMINDER, events.NOTICE_ESCALATED]).exists()
+
+
+# --- who may: members.rules, asked first by every write ---------------------------------------------------------
+
+OUT_OF_STANDING = {"suspended": suspended, "withdrawn": withdrawn}
+
+
+def _state(notice: Notice) -> tuple:
+    notice = Notice.objects.get(pk=notice.pk)
+    return (
+        notice.status,
+        notice.title_en,
+        notice.pinned,
+        notice.last_reminded_at,
+        Notice.objects.count(),
+        Acknowledgement.objects.count(),
+        notice.attachments.count(),
+        Event.objects.count(),
+    )
+
+
+def _upload():
+    return SimpleUploadedFile("note.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+
+
+# name -> call(actor, notice); the secretariat's own writes
+SECRETARIAT_CALLS = {
+    "notice_create": lambda a, n: services.notice_create(
+        actor=a, title_en="New", category="urgent", audience_kind="all"
+    ),
+    "notice_update": lambda a, n: services.notice_update(actor=a, notice=n, title_en="Changed"),
+    "notice_publish": lambda a, n: services.notice_publish(actor=a, notice=n),
+    "notice_unschedule": lambda a, n: services.notice_unschedule(actor=a, notice=n),
+    "notice_archive": lambda a, n: services.notice_archive(actor=a, notice=n),
+    "notice_remind": lambda a, n: services.notice_remind(actor=a, notice=n),
+    "notice_set_pinned": lambda a, n: services.notice_set_pinned(actor=a, notice=n, pinned=True),
+    "notice_attach": lambda a, n: services.notice_attach(
+        actor=a, notice=n, file=_upload(), content_type="application/pdf"
+    ),
+}
+
+
+@pytest.fixture
+def wuhan_admin(orgs):
+    return _user(orgs["wuhan_fab"], Membership.Role.ADMIN)
+
+
+@pytest.mark.parametrize("standing", [None, *OUT_OF_STANDING])
+@pytest.mark.parametrize("service", SECRETARIAT_CALLS)
+def test_only_the_secretariat_composes_publishes_archives_and_reminds(orgs, wuhan_admin, standing, service):
+    notice = _create(audience_kind="provinces", provinces=["hubei"], requires_ack=True)
+    if standing:
+        OUT_OF_STANDING[standing](orgs["wuhan_fab"])
+    before = _state(notice)
+    with refused_by_service(code="secretariat_only"):
+        SECRETARIAT_CALLS[service](actor_for_user(wuhan_admin), notice)
+    assert _state(notice) == before
+
+
+@pytest.mark.parametrize("standing", OUT_OF_STANDING)
+@pytest.mark.parametrize("service", SECRETARIAT_CALLS)
+def test_a_write_key_out_of_good_standing_is_refused_by_the_secretariats_services(orgs, standing, service):
+    notice = _create()
+    key, _raw = make_api_key(orgs["wuhan_fab"], scope=ApiKey.Scope.WRITE)
+    OUT_OF_STANDING[standing](orgs["wuhan_fab"])
+    before = _state(notice)
+    with refused_by_service(code="secretariat_only"):
+        SECRETARIAT_CALLS[service](actor_for_key(ApiKey.objects.select_related("organisation").get(pk=key.pk)), notice)
+    assert _state(notice) == before
+
+
+@pytest.mark.parametrize("standing", OUT_OF_STANDING)
+def test_an_administrator_out_of_good_standing_cannot_acknowledge(orgs, hubei_notice, wuhan_admin, standing):
+    OUT_OF_STANDING[standing](orgs["wuhan_fab"])
+    with refused_by_service(code="organisation_not_in_good_standing"):
+        services.notice_acknowledge(actor=actor_for_user(wuhan_admin), notice=hubei_notice)
+    assert not Acknowledgement.objects.exists()
+
+
+@pytest.mark.parametrize("standing", OUT_OF_STANDING)
+def test_a_write_key_out_of_good_standing_cannot_acknowledge(orgs, hubei_notice, standing):
+    key, _raw = make_api_key(orgs["wuhan_fab"], scope=ApiKey.Scope.WRITE)
+    OUT_OF_STANDING[standing](orgs["wuhan_fab"])
+    with refused_by_service(code="organisation_not_in_good_standing"):
+        services.notice_acknowledge(
+            actor=actor_for_key(ApiKey.objects.select_related("organisation").get(pk=key.pk)), notice=hubei_notice
+        )
+    assert not Acknowledgement.objects.exists()
+
+
+def test_a_viewer_a_read_key_and_the_secretariat_do_not_acknowledge_for_an_organisation(orgs, hubei_notice):
+    viewer = _user(orgs["wuhan_fab"], Membership.Role.VIEWER)
+    with refused_by_service(code="read_only"):
+        services.notice_acknowledge(actor=actor_for_user(viewer), notice=hubei_notice)
+    read_key, _raw = make_api_key(orgs["wuhan_fab"], scope=ApiKey.Scope.READ)
+    with refused_by_service(code="read_only"):
+        services.notice_acknowledge(actor=actor_for_key(read_key), notice=hubei_notice)
+    with refused_by_service(code="no_organisation"):
+        services.notice_acknowledge(actor=SECRETARIAT, notice=hubei_notice)
+    assert not Acknowledgement.objects.exists()
+
+
+def test_a_write_key_acknowledges_for_its_organisation(orgs, hubei_notice):
+    key, _raw = make_api_key(orgs["wuhan_fab"], scope=ApiKey.Scope.WRITE)
+    acknowledgement, created = services.notice_acknowledge(actor=actor_for_key(key), notice=hubei_notice)
+    assert created and (acknowledgement.organisation, acknowledgement.api_key, acknowledgement.user) == (
+        orgs["wuhan_fab"],
+        key,
+        None,
+    )
+
+
+def test_pinning_is_what_changes_on_a_published_notice(orgs, hubei_notice):
+    assert services.notice_set_pinned(actor=SECRETARIAT, notice=hubei_notice, pinned=True).pinned
+    with pytest.raises(ConflictError):
+        services.notice_update(actor=SECRETARIAT, notice=hubei_notice, title_en="Rewritten")
+    with pytest.raises(ConflictError):
+        services.notice_attach(actor=SECRETARIAT, notice=hubei_notice, file=_upload(), content_type="application/pdf")
+    services.notice_archive(actor=SECRETARIAT, notice=hubei_notice)
+    with pytest.raises(ConflictError):
+        services.notice_set_pinned(actor=SECRETARIAT, notice=hubei_notice, pinned=False)

@@ -10,6 +10,7 @@ from members.models import Membership
 from notices.models import Acknowledgement, Notice, NoticeAttachment, NoticeRead
 
 from ..members.factories import MembershipFactory
+from ..refusals import assert_refused, suspended, withdrawn
 from .factories import make_notice
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +232,15 @@ def test_visitor_downloads_the_attachment_of_a_public_notice(client):
     attachment = _attach(public)
     response = client.get(reverse("notices:attachment", args=[public.pk, attachment.pk]))
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+
+
+# --- an organisation out of good standing -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("standing", ["suspended", "withdrawn"])
+def test_an_administrator_out_of_good_standing_cannot_acknowledge(client_for, org, org_admin, hubei_notice, standing):
+    {"suspended": suspended, "withdrawn": withdrawn}[standing](org)
+    client = client_for(org_admin)
+    # Out of good standing, the organisation is in no audience: the notice is not there for it, and nothing is saved.
+    assert_refused(client.post(_ack(hubei_notice)), status=404)
+    assert not Acknowledgement.objects.exists()

@@ -9,12 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Organisation
+from members.rules import Actor, actor_for_user
 from notices import events, services
 from notices.models import Acknowledgement, Event, Notice, NoticeAttachment
 
 from ..members.factories import ContactFactory, OrganisationFactory
+from ..refusals import assert_refused, suspended, withdrawn
 from .factories import make_notice
 
+SECRETARIAT = Actor(is_secretariat=True)
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -74,7 +77,7 @@ def test_secretariat_actions_for_each_role(role_client, name, hubei_orgs):
     role, client = role_client
     notice = make_notice(status="draft", audience_kind="provinces", provinces=["hubei"], requires_ack=True)
     if name == "notices:remind":
-        notice = services.notice_publish(notice=notice)
+        notice = services.notice_publish(actor=SECRETARIAT, notice=notice)
     before = Notice.objects.get(pk=notice.pk).status
     response = client.post(reverse(name, args=[notice.pk]), {"when": "now"})
     assert response.status_code == _expected(role, 302)
@@ -274,7 +277,7 @@ def test_report_shows_rate_and_missing_organisations(client_for, secretariat, hu
     client = client_for(secretariat)
     page = client.get(reverse("notices:report", args=[notice.pk])).content.decode()
     assert 'data-testid="ack-rate">0%' in page and hubei_orgs[0].name_en in page
-    services.notice_acknowledge(notice=notice, user=org_member)
+    services.notice_acknowledge(actor=actor_for_user(org_member), notice=notice)
     page = client.get(reverse("notices:report", args=[notice.pk])).content.decode()
     assert 'data-testid="ack-rate">50%' in page
     missing = page.split('data-testid="missing"')[1].split("</ul>")[0]
@@ -283,7 +286,7 @@ def test_report_shows_rate_and_missing_organisations(client_for, secretariat, hu
 
 def test_remind_emits_a_reminder_for_the_missing_organisations(client_for, secretariat, hubei_orgs, org_member):
     notice = make_notice(audience_kind="provinces", provinces=["hubei"], requires_ack=True)
-    services.notice_acknowledge(notice=notice, user=org_member)
+    services.notice_acknowledge(actor=actor_for_user(org_member), notice=notice)
     page = client_for(secretariat).post(reverse("notices:remind", args=[notice.pk]), follow=True).content.decode()
     assert "A reminder is going out to 1 organisation." in page
     event = Event.objects.get(name=events.NOTICE_REMINDER)
@@ -321,3 +324,28 @@ def test_scheduled_notice_shows_when_and_back_to_draft(client_for, secretariat):
     notice = make_notice(status="scheduled")
     page = client_for(secretariat).get(reverse("notices:edit", args=[notice.pk])).content.decode()
     assert "Scheduled to be published on" in page and "Back to draft" in page
+
+
+# --- an organisation's administrator, in good standing or not, is refused every secretariat write --------------
+
+
+@pytest.mark.parametrize("standing", [None, "suspended", "withdrawn"])
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("notices:edit", None),
+        ("notices:publish", {"when": "now"}),
+        ("notices:unschedule", {}),
+        ("notices:archive", {}),
+        ("notices:remind", {}),
+    ],
+)
+def test_an_organisation_administrator_cannot_write_notices(client_for, org, org_admin, standing, name, data):
+    notice = make_notice(status="draft", audience_kind="provinces", provinces=["hubei"], requires_ack=True)
+    if standing:
+        {"suspended": suspended, "withdrawn": withdrawn}[standing](org)
+    client = client_for(org_admin)
+    assert_refused(client.post(reverse(name, args=[notice.pk]), data if data is not None else _form(title_en="X")))
+    assert_refused(client.post(reverse("notices:compose"), _form()))
+    assert list(Notice.objects.values_list("pk", "status", "title_en")) == [(notice.pk, "draft", "Test notice")]
+    assert not Event.objects.exists()

@@ -3,7 +3,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from members.models import ApiKey, Organisation
+from members.rules import Actor
 from members.services import api_key_issue
+
+# Whoever runs manage.py on the server acts as the secretariat (there is no signed-in person to name).
+CONSOLE = Actor(is_secretariat=True)
 
 
 class Command(BaseCommand):
@@ -28,7 +32,7 @@ class Command(BaseCommand):
             )
         scope = ApiKey.Scope.WRITE if write else ApiKey.Scope.READ
         try:
-            api_key, raw_key = api_key_issue(organisation=found, name=name, scope=scope)
+            api_key, raw_key = api_key_issue(actor=CONSOLE, organisation=found, name=name, scope=scope)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(
