@@ -212,5 +212,5 @@ class CanEditOwnOrganisation(permissions.BasePermission):
             return True
         refusal = actor.refusal(admin=True)
         if refusal is not None:
-            self.message = refusal.message
+            self.message = refusal.message  # type: ignore[assignment]  # a lazy message, like the class default
         return False

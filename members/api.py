@@ -6,6 +6,8 @@ through the API: a site is taken out of use with `is_active: false`, an organisa
 secretariat (`status`).
 """
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -55,7 +57,7 @@ PRIVATE_ORGANISATION_FIELDS = [
     "priority_guarantee",
     "joined_on",
 ]
-STATUS_CHANGES = {
+STATUS_CHANGES: dict[str, Callable[..., Organisation]] = {
     Organisation.Status.ACTIVE: organisation_approve,
     Organisation.Status.SUSPENDED: organisation_suspend,
     Organisation.Status.WITHDRAWN: organisation_withdraw,

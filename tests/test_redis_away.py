@@ -11,11 +11,11 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
-from notices.alerts.models import Alert
 
 from alliance_portal import cache as portal_cache
 from alliance_portal.celery import app
 from members.models import ApiKey, Membership
+from notices.alerts.models import Alert
 from supply.models import SupplyRequest
 
 from .members.factories import ContactFactory, MembershipFactory, SiteFactory, UserFactory, make_api_key

@@ -267,7 +267,7 @@ if admin.site.is_registered(User):
 @admin.register(User)
 class UserAdmin(ServiceRefusalsAsMessagesMixin, DjangoUserAdmin):
     inlines = (UserMembershipInline,)
-    list_display = (*DjangoUserAdmin.list_display, "organisation", "role", "is_active")
+    list_display = (*DjangoUserAdmin.list_display, "organisation", "role", "is_active")  # type: ignore[misc]
     list_select_related = ("membership__organisation",)
     list_filter = (*DjangoUserAdmin.list_filter, "membership__role")
     search_fields = (

@@ -1,5 +1,7 @@
 """The registry's reference lists: sites, risk areas, material categories, the secretariat's contacts."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext
@@ -52,10 +54,10 @@ class CategoryUsage:
         for relation in MaterialCategory._meta.get_fields(include_hidden=True):
             if not relation.auto_created or relation.concrete:
                 continue  # only relations pointing here
-            related = relation.related_model
+            related: Any = relation.related_model
             if related._meta.auto_created or getattr(relation, "on_delete", None) is models.DO_NOTHING:
                 continue  # a many-to-many's own table (counted by the relation), or history rows (a copy)
-            count = related._default_manager.filter(**{relation.field.name: category}).count()
+            count = related._default_manager.filter(**{relation.field.name: category}).count()  # type: ignore[union-attr]
             if count:
                 uses.append(f"{count} {related._meta.verbose_name_plural}")
         return uses
