@@ -301,6 +301,8 @@ SPECTACULAR_SETTINGS = {
         "NoticeCategoryEnum": "notices.models.Notice.Category",
         "NoticeAudienceEnum": "notices.models.Notice.Audience",
         "AlertEventEnum": "notices.alert_api.EVENT_CHOICES",
+        "AssistanceCaseStatusEnum": "assistance.models.AssistanceCase.Status",
+        "DifficultyEnum": "members.models_reports.Difficulty",
     },
 }
 # Failed API key attempts from one address before that address is refused for AXES_COOLOFF_MINUTES.
