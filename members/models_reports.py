@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .models import Organisation
+
 # Upper bounds keep every figure well inside a 32-bit integer (no 500 for a typo of twelve digits).
 MAX_STAFF = 1_000_000
 MAX_STOCK_DAYS = 3650
@@ -214,3 +216,12 @@ class StockLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category}: {self.days}"
+
+
+class NonReportingOrganisation(Organisation):
+    """Members that have not reported for the current period: the admin's list of them (a proxy, no table)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("member that has not reported")
+        verbose_name_plural = _("members that have not reported")
