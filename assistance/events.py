@@ -4,7 +4,7 @@
 missing report is found through a members selector and raised by this app's task.
 """
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from notices.alerts import EventType, Recipients, organisations_by_ids, register_all
 
@@ -17,7 +17,7 @@ REPORT_MISSING = "status_report.missing"
 LINES = {
     "organisation_name": gettext_lazy("Organisation"),
     "type_label": gettext_lazy("Type"),
-    "description": gettext_lazy("Description"),
+    "description": pgettext_lazy("assistance case", "Description"),
     "assignee": gettext_lazy("Assigned to"),
     "note": gettext_lazy("Note"),
     "resolution": gettext_lazy("Resolution"),

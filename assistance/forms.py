@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import Difficulty, Organisation
 
@@ -18,7 +19,7 @@ class CaseOpenForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Type"), choices=Difficulty.choices)
     description = forms.CharField(
-        label=_("Description"), max_length=DESCRIPTION_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+        label=pgettext_lazy("assistance case", "Description"), max_length=DESCRIPTION_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
     )
     assignee = SecretariatUserField(label=_("Assigned to"), queryset=secretariat_users(), required=False)
 

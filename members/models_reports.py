@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .models import Organisation
@@ -28,11 +29,11 @@ DIFFICULTY_TEXT_LENGTH = 500
 class Difficulty(models.TextChoices):
     """What a member may need help with; also the type of an assistance case."""
 
-    LOGISTICS = "logistics", _("Logistics")
-    STAFFING = "staffing", _("Staffing")
-    RAW_MATERIALS = "raw_materials", _("Raw materials")
-    PERMITS = "permits", _("Permits")
-    OTHER = "other", _("Other")
+    LOGISTICS = "logistics", pgettext_lazy("difficulty", "Logistics")
+    STAFFING = "staffing", pgettext_lazy("difficulty", "Staffing")
+    RAW_MATERIALS = "raw_materials", pgettext_lazy("difficulty", "Raw materials")
+    PERMITS = "permits", pgettext_lazy("difficulty", "Permits")
+    OTHER = "other", pgettext_lazy("difficulty", "Other")
 
 
 class StatusReportQuerySet(models.QuerySet):
