@@ -19,7 +19,9 @@ class CaseOpenForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Type"), choices=Difficulty.choices)
     description = forms.CharField(
-        label=pgettext_lazy("assistance case", "Description"), max_length=DESCRIPTION_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+        label=pgettext_lazy("assistance case", "Description"),
+        max_length=DESCRIPTION_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     assignee = SecretariatUserField(label=_("Assigned to"), queryset=secretariat_users(), required=False)
 
