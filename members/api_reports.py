@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from alliance_portal.api import ConditionalUpdateMixin, CreateWithOutputMixin, ListWithOutputMixin
 from alliance_portal.api_auth import HasScope, get_caller
 from alliance_portal.api_schema import PortalAutoSchema
-from alliance_portal.idempotency import IdempotentCreateMixin
+from alliance_portal.idempotency import IdempotentCreateMixin, idempotent
 from alliance_portal.pagination import UncountedPagination
 
 from .filters import UPDATED_SINCE_HELP
@@ -209,6 +209,7 @@ class StatusReportViewSet(
     def get_queryset(self):
         return visible_reports(get_caller(self.request).actor)
 
+    @idempotent
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

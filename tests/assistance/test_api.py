@@ -163,3 +163,14 @@ def test_stale_filter_and_flag(secretariat, org, settings):
     AssistanceCaseFactory(organisation=org)
     response = login(secretariat).get(LIST, {"stale": "true"})
     assert [(row["id"], row["is_stale"]) for row in response.json()["results"]] == [(stale.pk, True)]
+
+
+def test_the_case_list_does_not_query_per_case(secretariat, org):
+    from ..api_helpers import query_count
+
+    for _ in range(2):
+        CaseNoteFactory(case=AssistanceCaseFactory(organisation=org))
+    few = query_count(login(secretariat), LIST)
+    for _ in range(4):
+        CaseNoteFactory(case=AssistanceCaseFactory(organisation=org))
+    assert query_count(login(secretariat), LIST) == few

@@ -216,3 +216,24 @@ def test_filters_by_date_and_help(secretariat, own_report, others_report):
 
 def test_own_org_roles_constant_is_used(own_report):
     assert {"org_admin", "read_key"} <= OWN_ORG_ROLES
+
+
+def test_a_retried_filing_with_the_same_idempotency_key_is_answered_once(org_member):
+    client = login(org_member)
+    headers = {"Idempotency-Key": "report-2020-02-10"}
+    first = client.post(LIST, body(), content_type="application/json", headers=headers)
+    again = client.post(LIST, body(), content_type="application/json", headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again["Idempotent-Replayed"] == "true"
+    assert StatusReport.objects.get().history.count() == 1
+
+
+def test_the_api_reports_one_query_set_per_page(org_member, org):
+    from ..api_helpers import query_count
+
+    for days_back in range(3):
+        StatusReportFactory(organisation=org, report_date=timezone.localdate() - timedelta(days=days_back))
+    few = query_count(login(org_member), LIST)
+    for days_back in range(3, 6):
+        StatusReportFactory(organisation=org, report_date=timezone.localdate() - timedelta(days=days_back))
+    assert query_count(login(org_member), LIST) == few
