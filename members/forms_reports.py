@@ -78,7 +78,8 @@ class StatusReportForm(forms.ModelForm):
 
 
 def initial_from(report: StatusReport | None) -> dict:
-    """The figures of a report (the previous one) as a new form's initial values."""
+    """The figures and difficulties of a report (the previous one) as a new form's initial values. Not its requests
+    for help: each day's request is a fresh decision (a pre-ticked box would reopen a resolved case unnoticed)."""
     if report is None:
         return {}
-    return {name: getattr(report, name) for name in REPORT_FIELDS}
+    return {name: getattr(report, name) for name in REPORT_FIELDS if not name.endswith("_needs_help")}

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from .models import MaterialCategory, Organisation, StatusReport, StockLevel
@@ -86,13 +86,6 @@ def latest_report_dates(organisation_ids) -> dict[int, date]:
         .annotate(latest=Max("report_date"))
     )
     return {row["organisation_id"]: row["latest"] for row in rows}
-
-
-def latest_report_subquery() -> Subquery:
-    """The date of an organisation's latest report, to annotate an Organisation queryset with."""
-    return Subquery(
-        StatusReport.objects.filter(organisation_id=OuterRef("pk")).order_by("-report_date").values("report_date")[:1]
-    )
 
 
 def stock_categories(organisation: Organisation) -> QuerySet[MaterialCategory]:

@@ -156,7 +156,14 @@ def test_a_rule_reads_in_chinese(org_member, client_for):
 
 def test_the_form_is_prefilled_from_the_previous_report(org, org_member, client_for):
     yesterday = timezone.localdate() - timedelta(days=1)
-    previous = StatusReportFactory(organisation=org, report_date=yesterday, staff_total=250, staff_returned=111)
+    previous = StatusReportFactory(
+        organisation=org,
+        report_date=yesterday,
+        staff_total=250,
+        staff_returned=111,
+        logistics_difficulty="Roads closed",
+        logistics_needs_help=True,
+    )
     gas = MaterialCategory.objects.get(code="gas")
     StockLevelFactory(report=previous, category=gas, days=6)
     response = client_for(org_member).get(NEW)
@@ -164,6 +171,8 @@ def test_the_form_is_prefilled_from_the_previous_report(org, org_member, client_
     assert form.initial["staff_total"] == 250 and form.initial["staff_returned"] == 111
     assert form.initial["report_date"] == timezone.localdate()
     assert form[f"stock_{gas.pk}"].initial == 6
+    assert form.initial["logistics_difficulty"] == "Roads closed"
+    assert "logistics_needs_help" not in form.initial  # asking for help again is a fresh decision
 
 
 def test_the_form_is_short_and_numeric_on_a_phone(org_member, client_for):
