@@ -172,7 +172,7 @@ def test_the_form_is_prefilled_from_the_previous_report(org, org_member, client_
     assert form.initial["report_date"] == timezone.localdate()
     assert form[f"stock_{gas.pk}"].initial == 6
     assert form.initial["logistics_difficulty"] == "Roads closed"
-    assert "logistics_needs_help" not in form.initial  # asking for help again is a fresh decision
+    assert form["logistics_needs_help"].value() is False  # asking for help again is a fresh decision
 
 
 def test_the_form_is_short_and_numeric_on_a_phone(org_member, client_for):
