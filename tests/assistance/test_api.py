@@ -174,3 +174,13 @@ def test_the_case_list_does_not_query_per_case(secretariat, org):
     for _ in range(4):
         CaseNoteFactory(case=AssistanceCaseFactory(organisation=org))
     assert query_count(login(secretariat), LIST) == few
+
+
+def test_a_suspended_organisations_admin_reads_its_cases_but_writes_nothing(org, org_admin, own_case):
+    from ..refusals import suspended
+
+    suspended(org)
+    client = login(org_admin)
+    assert [n["text"] for n in client.get(detail(own_case)).json()["notes"]] == ["We are on it"]
+    response = client.post(detail(own_case, "notes/"), {"text": "x"}, content_type="application/json")
+    assert response.status_code == 403

@@ -237,3 +237,13 @@ def test_the_api_reports_one_query_set_per_page(org_member, org):
     for days_back in range(3, 6):
         StatusReportFactory(organisation=org, report_date=timezone.localdate() - timedelta(days=days_back))
     assert query_count(login(org_member), LIST) == few
+
+
+def test_a_suspended_organisations_admin_reads_but_cannot_change(org, org_admin, own_report):
+    suspended(org)
+    client = login(org_admin)
+    assert client.get(detail(own_report)).status_code == 200
+    response = client.patch(detail(own_report), {"fever_cases": 1}, content_type="application/json")
+    assert response.status_code == 403
+    own_report.refresh_from_db()
+    assert own_report.fever_cases == 0

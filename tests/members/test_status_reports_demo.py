@@ -76,3 +76,27 @@ def test_seeding_again_adds_nothing(seeded):
         AssistanceCase.objects.count(),
         CaseNote.objects.count(),
     ) == counts
+
+
+def test_the_demo_pages_open_for_the_secretariat_and_a_wuhan_fab(seeded, client_for):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    secretariat = client_for(users.get(username="secretariat"))
+    for url in (
+        "/reports/",
+        "/reports/missing/",
+        "/assistance/",
+        "/admin/members/statusreport/",
+        "/admin/members/nonreportingorganisation/",
+        "/admin/assistance/assistancecase/",
+    ):
+        assert secretariat.get(url).status_code == 200, url
+    case = AssistanceCase.objects.get(organisation__slug="guanggu-quartz")
+    assert secretariat.get(f"/assistance/{case.pk}/").status_code == 200
+
+    ymtc = client_for(users.get(username="ymtc-member"))
+    page = ymtc.get("/reports/").content.decode()
+    assert "/reports/new/" in page
+    assert ymtc.get("/reports/new/").status_code == 302  # today's report exists: it opens for editing
+    assert ymtc.get(f"/assistance/{case.pk}/").status_code == 404  # another member's case
