@@ -14,10 +14,8 @@ from supply.services import Actor
 
 from ..api_helpers import login, query_count
 from ..members.factories import MembershipFactory, SiteFactory
-from .api_fixtures import *  # noqa: F403
-from .api_fixtures import FAB_ROLES, FAB_WRITERS_API, ROLES, SUPPLIER_ROLES, TODAY, C, S, post, supply_client
 from .factories import CommitmentFactory, SupplierFactory, SupplyRequestFactory
-from .web_fixtures import snapshot
+from .helpers import FAB_ROLES, FAB_WRITERS_API, ROLES, SUPPLIER_ROLES, TODAY, C, S, post, snapshot, supply_client
 
 # Declared, not only reached through fixtures, so pytest-django orders these before transactional tests.
 pytestmark = pytest.mark.django_db

@@ -17,10 +17,19 @@ from supply.services import Actor
 
 from ..api_helpers import login, query_count
 from ..members.factories import RiskAreaFactory, SiteFactory
-from .api_fixtures import *  # noqa: F403
-from .api_fixtures import FAB_ROLES, ROLES, SUPPLIER_ROLES, TODAY, S, new_request_body, post, supply_client
 from .factories import SupplyRequestFactory, category
-from .web_fixtures import request_fields, snapshot
+from .helpers import (
+    FAB_ROLES,
+    ROLES,
+    SUPPLIER_ROLES,
+    TODAY,
+    S,
+    new_request_body,
+    post,
+    request_fields,
+    snapshot,
+    supply_client,
+)
 
 # Declared, not only reached through fixtures, so pytest-django orders these before transactional tests.
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,7 @@ from supply.models import Commitment, RequestTransition, SupplyRequest
 
 from ..members.factories import RiskAreaFactory, SiteFactory
 from .factories import SupplyRequestFactory, category
-from .web_fixtures import *  # noqa: F403
-from .web_fixtures import request_fields, snapshot
+from .helpers import request_fields, snapshot
 
 S = SupplyRequest.Status
 C = Commitment.Status
