@@ -17,12 +17,12 @@ from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.utils import timezone
 
-from members.models import MaterialCategory, Organisation, Site
+from members.models import MaterialCategory, Membership, Organisation, Site
+from members.rules import Actor
 from notices.models import Event
 
 from . import services
 from .models import Commitment, Qualification, RequestTransition, SupplierCapacity, SupplyRequest
-from .services import Actor
 
 S = SupplyRequest.Status
 
@@ -396,7 +396,8 @@ def seed_demo() -> int:
     secretariat = Actor(user=users.get("secretariat"), is_secretariat=True)
 
     def actor(slug: str) -> Actor:
-        return Actor(user=users.get(LOGINS.get(slug, "")), organisation=orgs[slug])
+        # The organisation's administrator (the demo login where there is one): what a person of it would do.
+        return Actor(user=users.get(LOGINS.get(slug, "")), organisation=orgs[slug], role=Membership.Role.ADMIN)
 
     created = 0
     for fab, pairs in QUALIFICATIONS.items():

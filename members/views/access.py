@@ -23,6 +23,19 @@ def forbidden(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "members/forbidden.html", {"message": message}, status=403)
 
 
+def secretariat_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The secretariat's own pages (staff users); anyone else signed in gets the 403 page."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_staff:
+            return forbidden(request, _("Only the secretariat can open this page."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def org_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Pages that change the user's own organisation: the view receives the user's membership.
 

@@ -25,7 +25,6 @@ from .access import (
     ReasonSerializer,
     SeesPrivatePart,
     SiteBriefSerializer,
-    actor_for,
     sees_private_part,
     visible_requests,
 )
@@ -135,10 +134,7 @@ class SupplyRequestSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=S.choices)))
     def get_allowed_transitions(self, obj) -> list[str]:
-        request = self.context["request"]
-        if not get_caller(request).can_write:
-            return []
-        return services.allowed_transitions(obj, actor_for(request))
+        return services.allowed_transitions(obj, get_caller(self.context["request"]).actor)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -315,11 +311,13 @@ class SupplyRequestViewSet(
     def perform_create(self, serializer):
         fields = dict(serializer.validated_data)
         submit = fields.pop("submit", False)
-        serializer.instance = services.supply_request_create(actor=actor_for(self.request), submit=submit, **fields)
+        serializer.instance = services.supply_request_create(
+            actor=get_caller(self.request).actor, submit=submit, **fields
+        )
 
     def perform_update(self, serializer):
         serializer.instance = services.supply_request_update(
-            request=serializer.instance, actor=actor_for(self.request), **serializer.validated_data
+            request=serializer.instance, actor=get_caller(self.request).actor, **serializer.validated_data
         )
 
     def get_created_instance(self, instance):
@@ -347,7 +345,7 @@ class SupplyRequestViewSet(
             body.is_valid(raise_exception=True)
             reason = body.validated_data.get("reason", "")
         services.supply_request_transition(
-            request=supply_request, to_status=to_status, actor=actor_for(self.request), reason=reason
+            request=supply_request, to_status=to_status, actor=get_caller(self.request).actor, reason=reason
         )
         return self._answer(supply_request)
 
@@ -397,7 +395,7 @@ class SupplyRequestViewSet(
     @idempotent
     def reconfirm(self, request, pk=None):
         supply_request = self.get_object()
-        services.supply_request_reconfirm(request=supply_request, actor=actor_for(request))
+        services.supply_request_reconfirm(request=supply_request, actor=get_caller(request).actor)
         return self._answer(supply_request)
 
     @_transition_schema(
@@ -414,7 +412,7 @@ class SupplyRequestViewSet(
             request=supply_request,
             priority=body.validated_data["priority"],
             reason=body.validated_data["reason"],
-            actor=actor_for(request),
+            actor=get_caller(request).actor,
         )
         return self._answer(supply_request)
 

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from alliance_portal.models import IdempotencyKey
+from members.rules import Actor
 from supply import services
 from supply.models import Commitment, SupplyRequest
-from supply.services import Actor
 
 from ..api_helpers import login, query_count
 from ..members.factories import MembershipFactory, SiteFactory
@@ -58,7 +58,7 @@ def rival_commitment(approved, rival):
     supplier, user = rival
     return services.commitment_create(
         request=approved,
-        actor=Actor(user=user, organisation=supplier),
+        actor=Actor(user=user, organisation=supplier, role="admin"),
         quantity=Decimal(5),
         expected_ship_date=TODAY(),
         unit_price=Decimal("999.00"),

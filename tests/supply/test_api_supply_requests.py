@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from alliance_portal.models import IdempotencyKey
 from members.models import RiskArea
+from members.rules import Actor
 from supply import services
 from supply.models import RequestTransition, SupplyRequest
-from supply.services import Actor
 
 from ..api_helpers import login, query_count
 from ..members.factories import RiskAreaFactory, SiteFactory
@@ -53,7 +53,7 @@ def other_fab_site(other_fab):
 
 @pytest.fixture
 def other_fab_actor(other_fab, other_fab_user):
-    return Actor(user=other_fab_user, organisation=other_fab)
+    return Actor(user=other_fab_user, organisation=other_fab, role="admin")
 
 
 def file(actor, site, material, *, submit=True, approve_by=None, **overrides):
