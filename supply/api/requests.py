@@ -26,6 +26,9 @@ from .access import (
     visible_requests,
 )
 from .pagination import UncountedPagination
+
+# settings.SPECTACULAR_SETTINGS names the fill states' enum by this module's path.
+from .request_serializers import FILL_STATES as FILL_STATES
 from .request_serializers import (
     OverridePrioritySerializer,
     SuggestedSupplierSerializer,
