@@ -54,9 +54,9 @@ def _require_party(actor: Actor, commitment: Commitment, action: str) -> None:
     require_write(actor, secretariat="secretariat" in who)
     if who & _parties(actor, commitment):
         return
-    if actor.organisation_id not in (commitment.request.organisation_id, commitment.supplier_id):
-        raise NotAllowed(MSG_OTHER_ORGANISATION, code="other_organisation")
-    raise NotAllowed(_("Your organisation's part in this commitment does not include this."), code="not_your_part")
+    if actor.is_secretariat or actor.organisation_id in (commitment.request.organisation_id, commitment.supplier_id):
+        raise NotAllowed(_("Your organisation's part in this commitment does not include this."), code="not_your_part")
+    raise NotAllowed(MSG_OTHER_ORGANISATION, code="other_organisation")
 
 
 def _remaining_message(request: SupplyRequest) -> str:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alliance_portal.errors import ConflictError, NotAllowed
 from members.models import MaterialCategory, Organisation, RiskLevel
@@ -117,9 +118,14 @@ def _submit(request: SupplyRequest, actor: Actor) -> None:
     emit(events.SUPPLY_REQUEST_SUBMITTED, request, payload=payload, organisation=request.organisation)
 
 
+MSG_NOT_THE_FAB = gettext_lazy("Only the fab that filed this request can do this.")
+
+
 def _require_requesting_fab(actor: Actor, request: SupplyRequest) -> None:
-    """Filing, editing and re-confirming are the fab's own acts: the secretariat does not do them for it."""
-    require_write(actor, organisation=request.organisation_id, secretariat=False)
+    """Editing and re-confirming are the fab's own acts: the secretariat does not do them for it."""
+    if actor.is_secretariat:
+        raise NotAllowed(MSG_NOT_THE_FAB, code="not_the_fab")
+    require_write(actor, organisation=request.organisation_id)
 
 
 @transaction.atomic
@@ -209,7 +215,7 @@ def _require_party(who: set[str], roles: set[str]) -> None:
         return
     if who == {"secretariat"}:
         raise NotAllowed(MSG_SECRETARIAT_ONLY, code="secretariat_only")
-    raise NotAllowed(_("Only the fab that filed this request can do this."), code="not_the_fab")
+    raise NotAllowed(MSG_NOT_THE_FAB, code="not_the_fab")
 
 
 @transaction.atomic

@@ -7,12 +7,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alliance_portal.errors import ConflictError, NotAllowed
+from members.models import Organisation
 from members.rules import Actor
 from notices.models import Event
 from supply import services
 from supply.models import Commitment, RequestTransition, SupplyRequest
 
 from ..members.factories import RiskAreaFactory, SiteFactory, UserFactory
+from ..refusals import refused_by_service, suspended
 from .factories import FabFactory, QualificationFactory, SupplierFactory, SupplyRequestFactory, category
 
 pytestmark = pytest.mark.django_db
@@ -307,3 +309,63 @@ def test_reconfirming_refreshes_the_stale_clock(fab_actor):
     services.supply_request_reconfirm(request=request, actor=fab_actor)
     request.refresh_from_db()
     assert not request.is_stale
+
+
+# --- who may: members.rules first, then the record's state ---------------------------------------------------------
+
+
+def test_the_callers_right_is_checked_before_the_records_state(fab, fab_actor, secretariat_actor):
+    request = new_request(fab_actor)
+    services.supply_request_transition(request=request, to_status=S.CANCELLED, actor=fab_actor, reason="twice")
+    suspended(fab)
+    out_of_standing = Actor(organisation=Organisation.objects.get(pk=fab.pk), role="admin")
+
+    # Cancelling a cancelled request is a conflict for anyone who may write; this caller may not write at all.
+    with refused_by_service("organisation_not_in_good_standing"):
+        services.supply_request_transition(request=request, to_status=S.CANCELLED, actor=out_of_standing, reason="x")
+    with pytest.raises(ConflictError):
+        services.supply_request_transition(request=request, to_status=S.CANCELLED, actor=secretariat_actor, reason="x")
+
+
+@pytest.mark.parametrize("role", ["viewer", ""])
+def test_a_viewer_or_a_person_without_a_role_writes_nothing(fab, role):
+    with refused_by_service("read_only"):
+        new_request(Actor(user=UserFactory(), organisation=fab, role=role))
+    assert not SupplyRequest.objects.exists()
+
+
+def test_each_party_does_only_its_own_part_of_a_commitment(fab_actor, secretariat_actor, supplier_actor):
+    commitment = services.commitment_create(
+        request=approved_request(fab_actor, secretariat_actor),
+        actor=supplier_actor,
+        quantity=Decimal(5),
+        expected_ship_date=TODAY(),
+    )
+    stranger = Actor(user=UserFactory(), organisation=SupplierFactory(), role="admin")
+
+    with refused_by_service("not_your_part"):
+        services.commitment_decline(commitment=commitment, actor=supplier_actor, reason="x")
+    with refused_by_service("not_your_part"):
+        services.commitment_withdraw(commitment=commitment, actor=fab_actor, reason="x")
+    with refused_by_service("other_organisation"):
+        services.commitment_accept(commitment=commitment, actor=stranger)
+    # Withdrawing is the supplier's own act: the secretariat declines instead.
+    with refused_by_service("not_your_part"):
+        services.commitment_withdraw(commitment=commitment, actor=secretariat_actor, reason="x")
+    assert Commitment.objects.get(pk=commitment.pk).status == "offered"
+    assert services.allowed_commitment_actions(commitment, supplier_actor) == ["withdraw"]
+    assert services.allowed_commitment_actions(commitment, stranger) == []
+
+
+def test_only_the_requesting_fab_edits_and_reconfirms_not_even_the_secretariat(fab_actor, secretariat_actor):
+    draft = new_request(fab_actor, submit=False)
+    submitted = new_request(fab_actor)
+
+    with refused_by_service("not_the_fab"):
+        services.supply_request_update(request=draft, actor=secretariat_actor, material="x")
+    with refused_by_service("not_the_fab"):
+        services.supply_request_reconfirm(request=submitted, actor=secretariat_actor)
+    with refused_by_service("not_the_fab"):
+        services.supply_request_transition(request=draft, to_status=S.SUBMITTED, actor=secretariat_actor)
+    with refused_by_service("secretariat_only"):
+        services.supply_request_transition(request=submitted, to_status=S.APPROVED, actor=fab_actor)
