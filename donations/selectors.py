@@ -54,6 +54,11 @@ class Progress:
         return self._percent(self.delivered)
 
     @property
+    def undelivered_percent(self) -> int:
+        """The part of the bar pledged but not delivered yet (drawn after the delivered part)."""
+        return max(self.pledged_percent - self.delivered_percent, 0)
+
+    @property
     def reached(self) -> bool:
         return self.target is not None and self.pledged >= self.target
 
