@@ -94,7 +94,8 @@ def certificate_pdf(pledge: Pledge, *, verify_url: str) -> io.BytesIO:
     y -= 22 * mm
     pdf.setFont(CJK_FONT, 12)
     pdf.drawCentredString(centre, y, f"衷心感谢贵单位向{beneficiary}捐赠{gift_zh}，价值人民币 {value:,.2f} 元。"[:90])
-    pdf.setFont(LATIN_FONT, 11)
+    # The beneficiary's name may be Chinese only: this line is set in the CID font, which has Latin letters too.
+    pdf.setFont(CJK_FONT, 11)
     pdf.drawCentredString(
         centre, y - 7 * mm, f"With heartfelt thanks for {gift_en} to {beneficiary}, worth CNY {value:,.2f}."[:120]
     )
