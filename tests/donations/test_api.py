@@ -414,3 +414,28 @@ def test_shipment_filters(caller, make_pledge):
         shipment.pk
     ]
     assert client.get("/api/v1/shipments/?status=received").json()["results"] == []
+
+
+def test_lists_make_the_same_queries_for_few_or_many_records(caller, make_pledge, carrier_org):
+    from ..api_helpers import query_count
+    from .factories import make_appeal
+
+    make_pledge("dispatched")
+    client = caller("secretariat")
+    few = {url: query_count(client, url) for url in ("/api/v1/pledges/", "/api/v1/shipments/", "/api/v1/appeals/")}
+    for _ in range(4):
+        make_pledge("dispatched")
+        make_appeal()
+    many = {url: query_count(client, url) for url in few}
+    assert many == few
+
+
+def test_the_appeal_list_page_makes_the_same_queries_for_few_or_many_appeals(client, make_pledge):
+    from ..api_helpers import query_count
+    from .factories import make_appeal
+
+    make_pledge("delivered")
+    few = query_count(client, "/donations/")
+    for _ in range(4):
+        make_appeal()
+    assert query_count(client, "/donations/") == few
