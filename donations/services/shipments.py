@@ -53,6 +53,12 @@ def shipment_record_step(
     if kind not in CheckpointKind.values:
         raise ValidationError({"kind": [_("Choose a step.")]})
     _require_step_right(actor, shipment, kind)
+    if shipment.pledge.status == shipment.pledge.Status.CANCELLED:
+        raise ConflictError(
+            _("The pledge was cancelled: its shipment takes no more steps."),
+            code="pledge_cancelled",
+            extra={"status": shipment.pledge.status},
+        )
     now = timezone.now()
     at = at or now
     if at > now + timedelta(minutes=5):
