@@ -439,3 +439,17 @@ def test_the_appeal_list_page_makes_the_same_queries_for_few_or_many_appeals(cli
     for _ in range(4):
         make_appeal()
     assert query_count(client, "/donations/") == few
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/appeals/{appeal}/", "/api/v1/shipments/{shipment}/", "/api/v1/pledges/{pledge}/confirm/"],
+)
+def test_wrong_methods_are_405s(caller, make_pledge, appeal, url):
+    pledge = make_pledge("dispatched")
+    url = url.format(appeal=appeal.pk, shipment=pledge.shipment.pk, pledge=pledge.pk)
+    client = caller("secretariat")
+    methods = ("get", "put", "delete") if url.endswith("confirm/") else ("put", "patch", "delete")
+    for method in methods:
+        assert getattr(client, method)(url, {}, content_type="application/json").status_code == 405, method
+    assert post(client, "/api/v1/shipments/").status_code == 405
