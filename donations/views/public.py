@@ -4,10 +4,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from alliance_portal.markdown import render as render_markdown
 from members.rules import actor_for_user
 
 from .. import selectors
-from ..markdown import render as render_markdown
 from ..models import Pledge
 
 
