@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
-from alliance_portal.api import ConditionalUpdateMixin, CreateWithOutputMixin, ListWithOutputMixin
+from alliance_portal.api import ConditionalUpdateMixin, CreateWithOutputMixin, ListWithOutputMixin, OutputSerializer
 from alliance_portal.api_auth import HasScope, get_caller
 from alliance_portal.api_schema import PortalAutoSchema
 from alliance_portal.filters import UpdatedSinceFilter
@@ -49,12 +49,12 @@ class StockLevelSerializer(serializers.Serializer):
     days = serializers.IntegerField(min_value=0, max_value=MAX_STOCK_DAYS, help_text=_("Days of stock left"))
 
 
-class StockLevelOutSerializer(serializers.Serializer):
+class StockLevelOutSerializer(OutputSerializer):
     category = serializers.CharField(help_text=_("IC material category code"))
     days = serializers.IntegerField()
 
 
-class DifficultySerializer(serializers.Serializer):
+class DifficultySerializer(OutputSerializer):
     type = serializers.CharField()
     label = serializers.CharField()
     text = serializers.CharField()
@@ -65,7 +65,9 @@ class StatusReportSerializer(serializers.ModelSerializer):
     organization = serializers.SlugRelatedField(source="organisation", slug_field="slug", read_only=True)
     stock = serializers.SerializerMethodField(help_text=_("Days of stock per IC material category (fabs)."))
     difficulties = serializers.SerializerMethodField()
-    resumption_percent = serializers.IntegerField(read_only=True, help_text=_("Staff back at work, as a percentage of the total."))
+    resumption_percent = serializers.IntegerField(
+        read_only=True, help_text=_("Staff back at work, as a percentage of the total.")
+    )
     filed_by = serializers.SerializerMethodField(help_text=_("The person, or the API key, who last filed it."))
 
     class Meta:
