@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "supply",
     "donations",
     "notices",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
