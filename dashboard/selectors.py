@@ -1,8 +1,8 @@
 """The dashboard's figures, read from every app. Each family is one aggregate query (or a fixed few) in the
 database, so the number of queries does not grow with the number of members, requests, reports or alerts.
 
-Figures of apps that have not landed yet (status reports, assistance cases, donations) come from
-`dashboard.sources`, which answers None while their models do not exist: the page then says "not available yet".
+Status reports, assistance cases and donations are read in `dashboard.sources`; a figure whose app has not
+landed yet is None there, and the page says "not available yet".
 """
 
 from dataclasses import dataclass
@@ -286,13 +286,13 @@ class Figures:
     acknowledgements: list
     alert_totals: dict
     alerts_by_day: list
-    # None until the app that holds them has landed (see dashboard.sources).
-    reports_today: int | None
-    resumption: list | None
-    resumption_by_province: dict | None
-    observation: list | None
-    assistance: dict | None
+    reports_today: int
+    reports: list
+    resumption_by_province: dict
+    assistance: dict
+    # None until the donations app has landed (see dashboard.sources).
     donations: list | None
+    donation_totals: dict | None
     pledges_overdue: int | None
 
     @property
@@ -320,10 +320,10 @@ def dashboard_figures(*, days: int = HISTORY_DAYS) -> Figures:
         alert_totals=alert_totals(),
         alerts_by_day=alerts_by_day(),
         reports_today=sources.members_reporting(day=day, members=members()),
-        resumption=sources.resumption_series(span=days_back(days, end=day)),
+        reports=sources.report_series(span=days_back(days, end=day)),
         resumption_by_province=sources.resumption_by_province(span=days_back(days, end=day)),
-        observation=sources.observation_series(span=days_back(days, end=day)),
         assistance=sources.open_assistance_cases(today=day),
         donations=sources.donations_by_appeal(),
+        donation_totals=sources.donation_totals(),
         pledges_overdue=sources.pledges_overdue(today=day),
     )
