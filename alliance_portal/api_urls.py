@@ -1,5 +1,7 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from dashboard.api import StatsView
 from members.api import MaterialCategoryViewSet, OrganizationViewSet, RiskAreaViewSet, SiteViewSet
 from notices.alert_api import AlertViewSet, ChatRobotViewSet, SubscriptionViewSet, WebhookViewSet
 from notices.api import NoticeViewSet
@@ -18,4 +20,5 @@ router.register("alerts", AlertViewSet, basename="alert")
 router.register("chat-robots", ChatRobotViewSet, basename="chat-robot")
 router.register("alert-subscriptions", SubscriptionViewSet, basename="alert-subscription")
 
-urlpatterns = router.urls
+# A single read-only document rather than a collection: a view of its own, not a viewset.
+urlpatterns = [*router.urls, path("stats/", StatsView.as_view(), name="stats")]

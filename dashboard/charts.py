@@ -126,7 +126,7 @@ def resumption_by_province_chart(figures: Figures) -> Chart:
         series=[
             Series(
                 str(labels[code]),
-                [figures.resumption_by_province[code]["rates"].get(day) for day in span],
+                [(figures.resumption_by_province[code].get(day) or {}).get("rate") for day in span],
                 PALETTE[i % len(PALETTE)],
             )
             for i, code in enumerate(provinces)

@@ -96,19 +96,20 @@ def _rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def resumption_by_province(*, span: list[date]) -> dict[str, dict]:
-    """{province: {"reporting": members that reported in the span, "rates": {date: rate}}} (one query)."""
+def resumption_by_province(*, span: list[date]) -> dict[str, dict[date, dict]]:
+    """{province: {date: {"rate": %, "reporting": members}}} for the days its members reported (one query)."""
     rows = (
         StatusReport.objects.filter(report_date__gte=span[0], report_date__lte=span[-1])
         .values("report_date", "organisation__province")
-        .annotate(total=Sum("staff_total"), returned=Sum("staff_returned"), reporting=Count("organisation"))
+        .annotate(total=Sum("staff_total"), returned=Sum("staff_returned"), reporting=Count("pk"))
         .order_by()
     )
-    provinces: dict[str, dict] = {}
+    provinces: dict[str, dict[date, dict]] = {}
     for row in rows:
-        entry = provinces.setdefault(row["organisation__province"], {"reporting": 0, "rates": {}})
-        entry["rates"][row["report_date"]] = _rate(row["returned"] or 0, row["total"] or 0)
-        entry["reporting"] = max(entry["reporting"], row["reporting"])
+        provinces.setdefault(row["organisation__province"], {})[row["report_date"]] = {
+            "rate": _rate(row["returned"] or 0, row["total"] or 0),
+            "reporting": row["reporting"],
+        }
     return provinces
 
 

@@ -64,8 +64,8 @@ def test_report_series_sums_the_days_reports(known_data):
     assert (yesterday["reporting"], yesterday["rate"]) == (1, 50.0)
     assert figures.reports[0]["rate"] is None  # no report that day
     by_province = figures.resumption_by_province
-    assert by_province["hubei"]["rates"][known_data.today] == 60.0
-    assert by_province["shanghai"]["rates"][known_data.today] == 57.5
+    assert by_province["hubei"][known_data.today] == {"rate": 60.0, "reporting": 1}
+    assert by_province["shanghai"][known_data.today] == {"rate": 57.5, "reporting": 2}
 
 
 def test_open_assistance_cases_by_type_and_age(known_data):

@@ -59,12 +59,14 @@ def _queries(client, url: str) -> int:
     return len(queries)
 
 
-def test_dashboard_and_summary_queries_do_not_grow_with_members(client_for, secretariat, org_member):
+def test_dashboard_summary_and_stats_queries_do_not_grow_with_members(client_for, secretariat, org_member):
     grow(3)
     staff, member = client_for(secretariat), client_for(org_member)
-    small = [_queries(staff, reverse("dashboard:dashboard")), _queries(member, reverse("dashboard:summary"))]
+    urls = [(staff, reverse("dashboard:dashboard")), (member, reverse("dashboard:summary")), (staff, "/api/v1/stats/")]
+    urls.append((member, "/api/v1/stats/"))
+    small = [_queries(client, url) for client, url in urls]
     grow(30)
     assert SupplyRequest.objects.count() >= 16 and StatusReport.objects.count() == 33 * DAYS
-    large = [_queries(staff, reverse("dashboard:dashboard")), _queries(member, reverse("dashboard:summary"))]
+    large = [_queries(client, url) for client, url in urls]
     assert large == small
     assert small[0] <= 30, f"the dashboard takes {small[0]} queries"
