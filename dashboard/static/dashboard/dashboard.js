@@ -13,7 +13,9 @@
     var categoryAxis = {
       type: "category",
       data: spec.categories,
-      axisLabel: horizontal ? { width: 110, overflow: "truncate" } : { hideOverlap: true },
+      axisLabel: horizontal
+        ? { width: 110, overflow: "truncate" }
+        : (spec.categories.length <= 8 ? { interval: 0, width: 64, overflow: "break" } : { hideOverlap: true }),
       inverse: horizontal
     };
     var valueAxes = [{ type: "value", minInterval: 1, axisLabel: axisLabel(spec) }];
@@ -43,8 +45,8 @@
     });
     return {
       animation: false,
-      grid: { left: 8, right: hasSecond ? 8 : 16, top: 40, bottom: 8, containLabel: true },
-      legend: { type: "scroll", top: 0 },
+      grid: { left: 8, right: hasSecond ? 8 : 16, top: spec.pointColors.length ? 16 : 40, bottom: 8, containLabel: true },
+      legend: { type: "scroll", top: 0, show: !spec.pointColors.length },
       tooltip: { trigger: "axis", confine: true },
       xAxis: horizontal ? valueAxes : categoryAxis,
       yAxis: horizontal ? categoryAxis : valueAxes,
