@@ -6,7 +6,7 @@ landed yet is None there, and the page says "not available yet".
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Case, Count, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import TruncDate
@@ -39,6 +39,11 @@ RANK_LEVELS = {rank: level for level, rank in RISK_RANKS.items()}
 
 def today() -> date:
     return timezone.localdate()
+
+
+def start_of(day: date) -> datetime:
+    """Midnight at the start of `day` in the portal's time zone: a range on an indexed timestamp column."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def days_back(days: int, *, end: date | None = None) -> list[date]:
@@ -86,7 +91,7 @@ def fulfilment_by_day(*, days: int = HISTORY_DAYS) -> list[dict]:
     span = days_back(days)
     start = span[0]
     made = dict(
-        Commitment.objects.filter(created_at__date__gte=start)
+        Commitment.objects.filter(created_at__gte=start_of(start))
         .annotate(day=TruncDate("created_at"))
         .values("day")
         .annotate(n=Count("pk"))
@@ -129,17 +134,21 @@ def fab_stock(*, limit: int = STOCK_CHART_FABS) -> list[dict]:
 
 
 def stock_buckets() -> dict[str, int]:
-    """{bucket label: fabs}, every bucket present (one query)."""
-    whens = [When(days__lt=upper, then=Value(label)) for upper, label in STOCK_BUCKETS if upper is not None]
+    """{bucket label: fabs}, every bucket present. The database counts fabs per days-of-stock value (one query; the
+    days expression is evaluated once per fab); the few distinct values are then put into buckets."""
     rows = (
         _fab_days_of_stock()
         .filter(days__isnull=False)
-        .values(bucket=Case(*whens, default=Value(STOCK_BUCKETS[-1][1])))
+        .values("days")
         .annotate(n=Count("pk"))
         .order_by()
+        .values_list("days", "n")
     )
-    counts = {row["bucket"]: row["n"] for row in rows}
-    return {label: counts.get(label, 0) for _upper, label in STOCK_BUCKETS}
+    counts = dict.fromkeys((label for _upper, label in STOCK_BUCKETS), 0)
+    for days, n in rows:
+        label = next(label for upper, label in STOCK_BUCKETS if upper is None or days < upper)
+        counts[label] += n
+    return counts
 
 
 def at_risk_buckets() -> list[str]:
@@ -253,7 +262,7 @@ def alert_totals() -> dict[str, int]:
 def alerts_by_day(*, days: int = ALERT_DAYS) -> list[dict]:
     span = days_back(days)
     rows = (
-        Alert.objects.filter(created_at__date__gte=span[0])
+        Alert.objects.filter(created_at__gte=start_of(span[0]))
         .annotate(day=TruncDate("created_at"))
         .values("day", "status")
         .annotate(n=Count("pk"))
@@ -307,6 +316,7 @@ class Figures:
 
 def dashboard_figures(*, days: int = HISTORY_DAYS) -> Figures:
     day = today()
+    reports, provinces = sources.report_figures(span=days_back(days, end=day))
     return Figures(
         today=day,
         members_total=members().count(),
@@ -320,8 +330,8 @@ def dashboard_figures(*, days: int = HISTORY_DAYS) -> Figures:
         alert_totals=alert_totals(),
         alerts_by_day=alerts_by_day(),
         reports_today=sources.members_reporting(day=day, members=members()),
-        reports=sources.report_series(span=days_back(days, end=day)),
-        resumption_by_province=sources.resumption_by_province(span=days_back(days, end=day)),
+        reports=reports,
+        resumption_by_province=provinces,
         assistance=sources.open_assistance_cases(today=day),
         donations=sources.donations_by_appeal(),
         donation_totals=sources.donation_totals(),

@@ -58,12 +58,11 @@ def members_reporting(*, day: date, members: QuerySet) -> int:
     )
 
 
-def report_series(*, span: list[date]) -> list[dict]:
-    """Per report date: members reporting, staff in total and back at work, the resumption rate (%), people in
-    observation and fever cases, summed over the reports of that date (one query)."""
-    rows = (
+def _report_rows(span: list[date]) -> list[dict]:
+    """The reports of the span summed per date and province: one grouped query, at most 35 rows a day."""
+    return list(
         StatusReport.objects.filter(report_date__gte=span[0], report_date__lte=span[-1])
-        .values("report_date")
+        .values("report_date", "organisation__province")
         .annotate(
             reporting=Count("pk"),
             total=Sum("staff_total"),
@@ -73,44 +72,45 @@ def report_series(*, span: list[date]) -> list[dict]:
         )
         .order_by()
     )
-    by_day = {row["report_date"]: row for row in rows}
-    series = []
-    for day in span:
-        row = by_day.get(day) or {}
-        total, returned = row.get("total") or 0, row.get("returned") or 0
-        series.append(
-            {
-                "date": day,
-                "reporting": row.get("reporting", 0),
-                "staff_total": total,
-                "staff_returned": returned,
-                "rate": _rate(returned, total),
-                "in_observation": row.get("observation") or 0,
-                "fever_cases": row.get("fever") or 0,
-            }
-        )
-    return series
 
 
-def _rate(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+def report_figures(*, span: list[date]) -> tuple[list[dict], dict[str, dict[date, dict]]]:
+    """(the alliance's daily series, the provinces' daily rates), both from one grouped query.
 
-
-def resumption_by_province(*, span: list[date]) -> dict[str, dict[date, dict]]:
-    """{province: {date: {"rate": %, "reporting": members}}} for the days its members reported (one query)."""
-    rows = (
-        StatusReport.objects.filter(report_date__gte=span[0], report_date__lte=span[-1])
-        .values("report_date", "organisation__province")
-        .annotate(total=Sum("staff_total"), returned=Sum("staff_returned"), reporting=Count("pk"))
-        .order_by()
-    )
+    The series, per date: members reporting, staff in total and back at work, the resumption rate (%), people in
+    observation and fever cases, summed over the reports of that date. The provinces: {province: {date: {"rate":
+    %, "reporting": members}}} for the days its members reported."""
+    days = {day: {"reporting": 0, "total": 0, "returned": 0, "observation": 0, "fever": 0} for day in span}
     provinces: dict[str, dict[date, dict]] = {}
-    for row in rows:
+    for row in _report_rows(span):
+        totals = days[row["report_date"]]
+        for name in totals:
+            totals[name] += row[name] or 0
         provinces.setdefault(row["organisation__province"], {})[row["report_date"]] = {
             "rate": _rate(row["returned"] or 0, row["total"] or 0),
             "reporting": row["reporting"],
         }
-    return provinces
+    series = [
+        {
+            "date": day,
+            "reporting": totals["reporting"],
+            "staff_total": totals["total"],
+            "staff_returned": totals["returned"],
+            "rate": _rate(totals["returned"], totals["total"]),
+            "in_observation": totals["observation"],
+            "fever_cases": totals["fever"],
+        }
+        for day, totals in days.items()
+    ]
+    return series, provinces
+
+
+def report_series(*, span: list[date]) -> list[dict]:
+    return report_figures(span=span)[0]
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
 
 
 def open_assistance_cases(*, today: date) -> dict:
