@@ -249,6 +249,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "assistance.tasks.remind_missing_reports",
         "schedule": crontab(hour=env_int("STATUS_REPORT_REMIND_HOUR", 10), minute=0),
     },
+    # Each overdue pledge and each appeal near its deadline is reported once.
+    "donations-flag-overdue-pledges": {"task": "donations.tasks.flag_overdue_pledges", "schedule": 3600},
+    "donations-flag-appeals-closing-soon": {"task": "donations.tasks.flag_appeals_closing_soon", "schedule": 3600},
 }
 
 REST_FRAMEWORK = {
@@ -302,6 +305,14 @@ SPECTACULAR_SETTINGS = {
         "NoticeCategoryEnum": "notices.models.Notice.Category",
         "NoticeAudienceEnum": "notices.models.Notice.Audience",
         "AlertEventEnum": "notices.alert_api.EVENT_CHOICES",
+        "AlertChannelEnum": "notices.alert_models.Channel",
+        "AppealStatusEnum": "donations.models.Appeal.Status",
+        "PledgeStatusEnum": "donations.models.Pledge.Status",
+        "PledgeKindEnum": "donations.models.Pledge.Kind",
+        "PledgeChannelEnum": "donations.models.Pledge.Channel",
+        "PledgeCustomsEnum": "donations.models.Pledge.Customs",
+        "ShipmentStatusEnum": "alliance_portal.shipping.ShipmentStatus",
+        "CheckpointKindEnum": "alliance_portal.shipping.CheckpointKind",
     },
 }
 # Failed API key attempts from one address before that address is refused for AXES_COOLOFF_MINUTES.
