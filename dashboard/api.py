@@ -2,8 +2,8 @@
 
 Members and their keys get aggregates only: no row names an organisation, and a day's status-report figures are
 left out (null) when fewer than dashboard.summary.MIN_GROUP members reported that day, alliance-wide or in a
-province, so no sum is one member's own figures. The secretariat gets everything, with the fabs' days of stock
-and each notice's acknowledgements.
+province, so no sum is one member's own figures. The secretariat gets everything, with the fabs' days of stock,
+each notice's acknowledgements and each appeal's donations.
 """
 
 from django.utils import timezone
@@ -30,7 +30,7 @@ class KeyFiguresSerializer(serializers.Serializer):
     critical_requests_open = serializers.IntegerField()
     requests_open = serializers.IntegerField()
     requests_fulfilled = serializers.IntegerField()
-    pledges_overdue = serializers.IntegerField(allow_null=True, help_text=_("Null until donations are recorded."))
+    pledges_overdue = serializers.IntegerField(help_text=_("Pledges past their promised date and not dispatched."))
     notices_unacknowledged = serializers.IntegerField(
         help_text=_("Acknowledgements still owed, summed over the published notices that ask for one.")
     )
@@ -102,6 +102,23 @@ class CaseCountSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+class DonationTotalsSerializer(serializers.Serializer):
+    pledged_value = serializers.DecimalField(
+        max_digits=20, decimal_places=2, help_text=_("CNY pledged (live pledges; goods at their estimated value).")
+    )
+    delivered_value = serializers.DecimalField(max_digits=20, decimal_places=2, help_text=_("CNY delivered."))
+    pledges = serializers.IntegerField(help_text=_("Live pledges (not cancelled)."))
+    donors = serializers.IntegerField()
+
+
+class AppealDonationsSerializer(serializers.Serializer):
+    appeal = serializers.IntegerField(allow_null=True, help_text=_("Null: pledges made to no appeal."))
+    title_zh = serializers.CharField()
+    title_en = serializers.CharField()
+    pledged_value = serializers.DecimalField(max_digits=20, decimal_places=2)
+    delivered_value = serializers.DecimalField(max_digits=20, decimal_places=2)
+
+
 class FabStockSerializer(serializers.Serializer):
     organization = serializers.CharField(help_text=_("Short name (slug) of the fab."))
     name_zh = serializers.CharField()
@@ -133,9 +150,10 @@ class StatsSerializer(serializers.Serializer):
     acknowledgements = AcknowledgementTotalsSerializer()
     alerts = AlertTotalsSerializer()
     assistance_cases = CaseCountSerializer(many=True, help_text=_("Open and in-progress cases."))
-    donations = serializers.JSONField(allow_null=True, help_text=_("Null until donations are recorded."))
+    donations = DonationTotalsSerializer()
     fabs = FabStockSerializer(many=True, required=False, help_text=_("Secretariat only: fewest days of stock first."))
     notices = NoticeAcknowledgementSerializer(many=True, required=False, help_text=_("Secretariat only."))
+    appeals = AppealDonationsSerializer(many=True, required=False, help_text=_("Secretariat only: newest first."))
 
 
 # --- the figures as the caller may see them -----------------------------------------------------------------------
@@ -217,6 +235,16 @@ def stats_payload(figures: Figures, *, full: bool) -> dict:
                 "rate": row["rate"],
             }
             for row in acknowledgements
+        ]
+        data["appeals"] = [
+            {
+                "appeal": row["pk"],
+                "title_zh": row["title_zh"],
+                "title_en": row["title_en"],
+                "pledged_value": row["pledged"],
+                "delivered_value": row["delivered"],
+            }
+            for row in figures.donations
         ]
     return data
 

@@ -5,6 +5,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
@@ -42,7 +43,6 @@ class Chart:
     x_label: str
     categories: list[str]
     series: list[Series]
-    available: bool = True
     percent: bool = False
     # One colour per category of a single-series bar chart (the red bars of fabs under AT_RISK_DAYS).
     point_colors: list[str] = field(default_factory=list)
@@ -67,7 +67,13 @@ class Chart:
             "kind": self.kind,
             "categories": self.categories,
             "series": [
-                {"name": s.name, "values": s.values, "color": s.color, "stack": s.stack, "axis": s.axis}
+                {
+                    "name": s.name,
+                    "values": [_number(v) for v in s.values],
+                    "color": s.color,
+                    "stack": s.stack,
+                    "axis": s.axis,
+                }
                 for s in self.series
             ],
             "percent": self.percent,
@@ -85,12 +91,13 @@ class Chart:
         return "\ufeff" + buffer.getvalue()
 
 
+def _number(value):
+    # json_script would write a Decimal as a string; the chart wants a number (the table and CSV keep the Decimal).
+    return float(value) if isinstance(value, Decimal) else value
+
+
 def _day(day: date) -> str:
     return day.isoformat()
-
-
-def _unavailable(key: str, title: str, x_label: str) -> Chart:
-    return Chart(key=key, title=title, kind="bar", x_label=x_label, categories=[], series=[], available=False)
 
 
 # --- one builder per chart -------------------------------------------------------------------------------------------
@@ -220,20 +227,18 @@ def fulfilment_chart(figures: Figures) -> Chart:
 
 
 def donations_chart(figures: Figures) -> Chart:
-    title = _("Donations pledged and delivered per appeal")
-    if figures.donations is None:
-        return _unavailable("donations", title, _("Appeal"))
     rows = figures.donations
     return Chart(
         key="donations",
-        title=title,
+        title=_("Donations pledged and delivered per appeal"),
         kind="hbar",
         x_label=_("Appeal"),
-        categories=[row["title"] for row in rows],
+        categories=[pick_language(row["title_zh"], row["title_en"]) or _("Not to an appeal") for row in rows],
         series=[
             Series(_("Pledged (CNY)"), [row["pledged"] for row in rows], BLUE),
             Series(_("Delivered (CNY)"), [row["delivered"] for row in rows], GREEN),
         ],
+        note=_("Money and goods together, goods at their estimated value; cancelled pledges left out."),
     )
 
 
@@ -365,7 +370,7 @@ def key_figures(figures: Figures) -> list[KeyFigure]:
             "pledges_overdue",
             _("Pledges overdue"),
             figures.pledges_overdue,
-            _admin_url("donations_pledge", overdue="yes") if figures.pledges_overdue is not None else None,
+            _admin_url("donations_pledge", overdue="yes"),
             "warning" if figures.pledges_overdue else "success",
         ),
         KeyFigure(

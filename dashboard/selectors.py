@@ -1,8 +1,7 @@
 """The dashboard's figures, read from every app. Each family is one aggregate query (or a fixed few) in the
 database, so the number of queries does not grow with the number of members, requests, reports or alerts.
 
-Status reports, assistance cases and donations are read in `dashboard.sources`; a figure whose app has not
-landed yet is None there, and the page says "not available yet".
+Status reports, assistance cases and donations are read in `dashboard.sources`.
 """
 
 from dataclasses import dataclass
@@ -299,10 +298,9 @@ class Figures:
     reports: list
     resumption_by_province: dict
     assistance: dict
-    # None until the donations app has landed (see dashboard.sources).
-    donations: list | None
-    donation_totals: dict | None
-    pledges_overdue: int | None
+    donations: list
+    donation_totals: dict
+    pledges_overdue: int
 
     @property
     def fabs_at_risk(self) -> int:

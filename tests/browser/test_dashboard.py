@@ -36,10 +36,11 @@ def test_secretariat_sees_the_dashboard_drawn_with_the_known_numbers(
         assert page.locator("html").get_attribute("lang") == language
         page.locator('#chart-alerts[data-rendered="true"]').wait_for()
 
-        # Every chart that has figures is drawn (an SVG inside its box); donations are "not available yet".
-        for key in ("resumption", "observation", "stock", "requests", "fulfilment", "acknowledgements", "assistance"):
+        # Every chart is drawn (an SVG inside its box).
+        keys = ["resumption", "resumption-provinces", "observation", "stock", "stock-buckets", "requests"]
+        keys += ["fulfilment", "donations", "acknowledgements", "assistance", "alerts"]
+        for key in keys:
             assert page.locator(f'#chart-{key}[data-rendered="true"] svg').count() == 1, key
-        assert page.locator("#panel-donations .dash-unavailable").count() == 1
 
         # The charts hold the known numbers.
         assert page.evaluate(CHART_VALUES, "stock") == [[3, 5]]
@@ -54,6 +55,7 @@ def test_secretariat_sees_the_dashboard_drawn_with_the_known_numbers(
         assert resumption[0][-2:] == [50.0, 58.3] and resumption[1][-1] == 3
         assert page.evaluate(CHART_VALUES, "observation")[0][-1] == 7
         assert page.evaluate(CHART_VALUES, "alerts")[2][-1] == 1  # one failed alert today
+        assert page.evaluate(CHART_VALUES, "donations") == [[17000, 1000], [4500, 0]]
 
         # ... and so do the tables and the key figures.
         stock_rows = page.locator('table[data-table="stock"] tbody tr')

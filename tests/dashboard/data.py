@@ -6,6 +6,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from assistance.models import AssistanceCase
+from donations.models import Appeal, Pledge, PledgeLine
 from members.models import Difficulty, Organisation
 from notices.alert_models import Alert, Event
 from notices.models import Acknowledgement, Notice
@@ -97,4 +98,50 @@ def make_known_data(org, other_org):
         last_activity_at=long_ago,
     )
     AssistanceCaseFactory(organisation=org, status=AssistanceCase.Status.RESOLVED)
-    return SimpleNamespace(today=today, fab2=fab2, supplier3=supplier3, everyone=everyone, fabs_only=fabs_only)
+
+    # Donations, as rows (the services would raise events, and alerts, of their own). To the appeal: 10,000 CNY
+    # confirmed and overdue, 2,000 CNY received, goods worth 5,000 of which half arrived, a cancelled pledge;
+    # to no appeal: 1,000 CNY promised for next week. Pledged 18,000, delivered 4,500, one overdue.
+    appeal = Appeal.objects.create(
+        title_zh="支援武汉医院",
+        title_en="Wuhan hospitals",
+        beneficiary_name="武汉市第一医院",
+        beneficiary_city="武汉",
+        deadline=today + timedelta(days=20),
+        status=Appeal.Status.OPEN,
+    )
+    yesterday, next_week = today - timedelta(days=1), today + timedelta(days=7)
+    _money(other_org, appeal, 10000, "confirmed", yesterday)
+    _money(supplier3, appeal, 2000, "acknowledged", yesterday, received=2000)
+    _money(supplier3, appeal, 9999, "cancelled", yesterday)
+    _money(other_org, None, 1000, "pledged", next_week)
+    goods = Pledge.objects.create(
+        donor=org, appeal=appeal, kind=Pledge.Kind.GOODS, promised_date=yesterday, status="delivered"
+    )
+    PledgeLine.objects.create(
+        pledge=goods,
+        category=category("medical-mask"),
+        quantity=100,
+        unit="pcs",
+        estimated_value_cny=5000,
+        delivered_quantity=50,
+    )
+    return SimpleNamespace(
+        today=today, fab2=fab2, supplier3=supplier3, everyone=everyone, fabs_only=fabs_only, appeal=appeal
+    )
+
+
+def _money(donor, appeal, amount, status, promised, received=None):
+    return Pledge.objects.create(
+        donor=donor,
+        appeal=appeal,
+        kind=Pledge.Kind.MONEY,
+        amount=amount,
+        currency="CNY",
+        exchange_rate=1,
+        amount_cny=amount,
+        received_cny=received,
+        promised_date=promised,
+        status=status,
+        beneficiary_name="" if appeal else "黄冈中心医院",
+    )

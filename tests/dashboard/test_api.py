@@ -27,7 +27,7 @@ def test_secretariat_gets_the_full_figures(request, known_data, org):
         "critical_requests_open": 2,
         "requests_open": 3,
         "requests_fulfilled": 1,
-        "pledges_overdue": None,
+        "pledges_overdue": 1,
         "notices_unacknowledged": 3,
         "alerts_failed": 1,
         "assistance_open": 2,
@@ -41,6 +41,11 @@ def test_secretariat_gets_the_full_figures(request, known_data, org):
         "Everyone acknowledges": 50,
         "Fabs acknowledge": 50,
     }
+    assert data["donations"] == {"pledged_value": "18000.00", "delivered_value": "4500.00", "pledges": 4, "donors": 3}
+    assert [(a["title_en"], a["pledged_value"], a["delivered_value"]) for a in data["appeals"]] == [
+        ("Wuhan hospitals", "17000.00", "4500.00"),
+        ("", "1000.00", "0.00"),
+    ]
     # The secretariat sees a province's single report too.
     hubei = next(p for p in data["resumption_by_province"] if p["province"] == "hubei")
     assert hubei["days"][-1] == {"date": known_data.today.isoformat(), "rate": 60.0, "reporting": 1}
@@ -53,7 +58,8 @@ def test_members_and_keys_get_aggregates_only(request, role, known_data, org, ot
     assert response.status_code == 200
     data = response.json()
     assert data["scope"] == "aggregate"
-    assert "fabs" not in data and "notices" not in data
+    assert "fabs" not in data and "notices" not in data and "appeals" not in data
+    assert data["donations"]["pledged_value"] == "18000.00"
     assert data["key_figures"]["fabs_at_risk"] == 2
     assert data["acknowledgements"] == {"notices": 2, "addressed": 6, "acknowledged": 3}
     body = json.dumps(data, ensure_ascii=False)

@@ -1,4 +1,6 @@
-"""The dashboard's figures for the known data set of conftest.known_data, counted by hand."""
+"""The dashboard's figures for the known data set of tests/dashboard/data.py, counted by hand."""
+
+from decimal import Decimal
 
 from dashboard.charts import dashboard_charts, key_figures, province_tiles
 from dashboard.selectors import dashboard_figures
@@ -12,7 +14,7 @@ def test_key_figures_are_right_for_the_known_data(known_data):
         "members_reporting": 3,
         "fabs_at_risk": 2,  # org: a request with 3 days; fab2: 5 days in its report, under its request's 12
         "critical_requests": 2,
-        "pledges_overdue": None,  # donations have not landed
+        "pledges_overdue": 1,  # 10,000 CNY confirmed for yesterday, not dispatched
         "notices_unacknowledged": 3,  # everyone: 4 addressed, 2 acknowledged; fabs only: 2 addressed, 1
         "failed_alerts": 1,
     }
@@ -92,8 +94,26 @@ def test_every_chart_has_as_many_values_as_categories(known_data):
         for series in chart.series:
             assert len(series.values) == len(chart.categories), chart.key
     charts = {chart.key: chart for chart in dashboard_charts(dashboard_figures())}
-    assert not charts["donations"].available
+    assert charts["donations"].rows() == [
+        [charts["donations"].categories[0], Decimal("17000.00"), Decimal("4500.00")],
+        [charts["donations"].categories[1], Decimal("1000.00"), Decimal("0.00")],
+    ]
     assert charts["stock"].point_colors == ["#dc3545", "#dc3545"]
+
+
+def test_donations_per_appeal_count_money_and_goods_value_without_cancelled_pledges(known_data):
+    figures = dashboard_figures()
+    assert [(row["title_en"], row["pledged"], row["delivered"]) for row in figures.donations] == [
+        ("Wuhan hospitals", Decimal("17000.00"), Decimal("4500.00")),  # 10,000 + 2,000 + 5,000; 2,000 + half of 5,000
+        ("", Decimal("1000.00"), Decimal("0.00")),  # the pledge to no appeal
+    ]
+    assert figures.donation_totals == {
+        "pledged_value": Decimal("18000.00"),
+        "delivered_value": Decimal("4500.00"),
+        "pledges": 4,
+        "donors": 3,
+    }
+    assert figures.pledges_overdue == 1
 
 
 def test_alliance_totals_blank_days_with_fewer_than_three_reports(known_data):

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from donations.models import Appeal, Pledge
 from members.models import Organisation, StatusReport, StockLevel
 from notices.alert_models import Alert, Event
 from notices.models import Acknowledgement
@@ -21,11 +22,15 @@ DAYS = 5
 
 
 def grow(members: int) -> None:
-    """`members` more organisations (half of them fabs), each with DAYS days of reports, a request, an alert."""
+    """`members` more organisations (half of them fabs), each with DAYS days of reports, a request (fabs), an
+    alert, an acknowledgement, an assistance case and a pledge."""
     today = timezone.localdate()
     gas = category("gas")
     event = Event.objects.create(name="notice.published", payload={})
     notice = make_notice(requires_ack=True)
+    appeal = Appeal.objects.create(
+        title_zh="援助", title_en="Aid", beneficiary_name="医院", beneficiary_city="武汉", deadline=today, status="open"
+    )
     for n in range(members):
         kind = Organisation.Kind.FAB if n % 2 else Organisation.Kind.SUPPLIER
         organisation = OrganisationFactory(kind=kind, province=["hubei", "shanghai", "jiangsu"][n % 3])
@@ -50,6 +55,15 @@ def grow(members: int) -> None:
         Alert.objects.create(event=event, organisation=organisation, channel="email", status="failed")
         Acknowledgement.objects.create(notice=notice, organisation=organisation)
         AssistanceCaseFactory(organisation=organisation)
+        Pledge.objects.create(
+            donor=organisation,
+            appeal=appeal,
+            kind="money",
+            amount=100,
+            exchange_rate=1,
+            amount_cny=100,
+            promised_date=today - timedelta(days=n % 3),
+        )
 
 
 def _queries(client, url: str) -> int:

@@ -65,8 +65,13 @@ def test_unknown_chart_csv_is_404(client_for, secretariat):
     assert client_for(secretariat).get(reverse("dashboard:chart_csv", args=["nothing"])).status_code == 404
 
 
-def test_chart_not_available_yet_has_no_csv(client_for, secretariat):
-    assert client_for(secretariat).get(reverse("dashboard:chart_csv", args=["donations"])).status_code == 404
+def test_donations_csv_holds_each_appeals_values(client_for, secretariat, known_data, english):
+    rows = _csv(client_for(secretariat).get(reverse("dashboard:chart_csv", args=["donations"])))
+    assert rows == [
+        ["Appeal", "Pledged (CNY)", "Delivered (CNY)"],
+        ["Wuhan hospitals", "17000.00", "4500.00"],
+        ["Not to an appeal", "1000.00", "0.00"],
+    ]
 
 
 def _csv(response) -> list[list[str]]:
@@ -107,10 +112,9 @@ def test_dashboard_page_shows_key_figures_tiles_and_chart_data(client_for, secre
     assert 'data-key="fabs_at_risk"' in html and "days_of_stock__lt=7" in html
     assert 'data-province="hubei"' in html and "dash-risk-high" in html
     assert 'id="dashboard-charts"' in html and "echarts-6.1.0.min.js" in html
-    assert "Not available yet." in html  # donations
     specs = {spec["key"]: spec for spec in response.context["chart_specs"]}
     assert specs["stock"]["series"][0]["values"] == [3, 5]
-    assert "donations" not in specs
+    assert specs["donations"]["series"][0]["values"] == [17000.0, 1000.0]
 
 
 def test_key_figure_links_open_the_filtered_lists(client_for, secretariat, known_data):
