@@ -51,12 +51,12 @@ def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return wrapper
 
 
-@require_safe
-@secretariat_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard_context() -> dict:
+    """What templates/dashboard/_panels.html needs. The secretariat's start page can include those panels with
+    this context (plus its own), so the dashboard slots in without a copy."""
     figures = dashboard_figures()
     charts = dashboard_charts(figures)
-    context = {
+    return {
         "figures": figures,
         "key_figures": key_figures(figures),
         "charts": charts,
@@ -66,7 +66,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "grid_rows": ROWS,
         "echarts_file": ECHARTS_FILE,
     }
-    return render(request, "dashboard/dashboard.html", context)
+
+
+@require_safe
+@secretariat_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "dashboard/dashboard.html", dashboard_context())
 
 
 def _csv_response(chart, filename: str) -> HttpResponse:
