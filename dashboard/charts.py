@@ -33,6 +33,8 @@ class Series:
     stack: str = ""
     # 1: drawn against a second value axis on the right (a count beside a percentage).
     axis: int = 0
+    # False: in the table and the CSV only (the counts behind a drawn percentage).
+    drawn: bool = True
 
 
 @dataclass
@@ -75,6 +77,7 @@ class Chart:
                     "axis": s.axis,
                 }
                 for s in self.series
+                if s.drawn
             ],
             "percent": self.percent,
             "pointColors": self.point_colors,
@@ -252,9 +255,10 @@ def acknowledgements_chart(figures: Figures) -> Chart:
         categories=[pick_language(row["title_zh"], row["title_en"]) for row in rows],
         series=[
             Series(_("Acknowledged (%)"), [row["rate"] for row in rows], GREEN),
-            Series(_("Organisations addressed"), [row["audience"] for row in rows], GREY),
-            Series(_("Organisations acknowledged"), [row["acknowledged"] for row in rows], BLUE),
+            Series(_("Organisations addressed"), [row["audience"] for row in rows], drawn=False),
+            Series(_("Organisations acknowledged"), [row["acknowledged"] for row in rows], drawn=False),
         ],
+        percent=True,
         note=_("The newest published notices that ask for an acknowledgement."),
     )
 

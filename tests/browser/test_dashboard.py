@@ -56,6 +56,7 @@ def test_secretariat_sees_the_dashboard_drawn_with_the_known_numbers(
         assert page.evaluate(CHART_VALUES, "observation")[0][-1] == 7
         assert page.evaluate(CHART_VALUES, "alerts")[2][-1] == 1  # one failed alert today
         assert page.evaluate(CHART_VALUES, "donations") == [[17000, 1000], [4500, 0]]
+        assert page.evaluate(CHART_VALUES, "acknowledgements") == [[50, 50]]
 
         # ... and so do the tables and the key figures.
         stock_rows = page.locator('table[data-table="stock"] tbody tr')

@@ -115,6 +115,10 @@ def test_dashboard_page_shows_key_figures_tiles_and_chart_data(client_for, secre
     specs = {spec["key"]: spec for spec in response.context["chart_specs"]}
     assert specs["stock"]["series"][0]["values"] == [3, 5]
     assert specs["donations"]["series"][0]["values"] == [17000.0, 1000.0]
+    # The acknowledgement chart draws the rate; its table also gives the counts behind it.
+    assert [s["values"] for s in specs["acknowledgements"]["series"]] == [[50, 50]]
+    table = next(chart for chart in response.context["charts"] if chart.key == "acknowledgements")
+    assert table.header() == ["Notice", "Acknowledged (%)", "Organisations addressed", "Organisations acknowledged"]
 
 
 def test_key_figure_links_open_the_filtered_lists(client_for, secretariat, known_data):
