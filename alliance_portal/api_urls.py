@@ -1,9 +1,11 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from assistance.api import AssistanceCaseViewSet
 from dashboard.api import StatsView
 from donations.api import AppealViewSet, PledgeViewSet, ShipmentViewSet
 from members.api import MaterialCategoryViewSet, OrganizationViewSet, RiskAreaViewSet, SiteViewSet
+from members.api_reports import StatusReportViewSet
 from notices.alert_api import AlertViewSet, ChatRobotViewSet, SubscriptionViewSet, WebhookViewSet
 from notices.api import NoticeViewSet
 from supply.api import CommitmentViewSet, SupplyRequestViewSet
@@ -23,6 +25,8 @@ router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("alerts", AlertViewSet, basename="alert")
 router.register("chat-robots", ChatRobotViewSet, basename="chat-robot")
 router.register("alert-subscriptions", SubscriptionViewSet, basename="alert-subscription")
+router.register("status-reports", StatusReportViewSet, basename="status-report")
+router.register("assistance-cases", AssistanceCaseViewSet, basename="assistance-case")
 
 # A single read-only document rather than a collection: a view of its own, not a viewset.
 urlpatterns = [*router.urls, path("stats/", StatsView.as_view(), name="stats")]

@@ -1,5 +1,7 @@
-"""Pages without a total count (the API contract: `results`, `next`). The same class as supply/api/pagination.py,
-which cannot be shared across apps (donations may not import supply): supply can import this one instead."""
+"""Pages without a total count (the API contract's "results, next"), for lists that grow without bound (status reports,
+assistance cases): the page reads one row more than it shows to know whether there is a `next`. The same as
+supply/api/pagination.py, which can import it from here (it may not be imported from supply by members).
+"""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound

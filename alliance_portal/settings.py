@@ -313,6 +313,8 @@ SPECTACULAR_SETTINGS = {
         "PledgeCustomsEnum": "donations.models.Pledge.Customs",
         "ShipmentStatusEnum": "alliance_portal.shipping.ShipmentStatus",
         "CheckpointKindEnum": "alliance_portal.shipping.CheckpointKind",
+        "AssistanceCaseStatusEnum": "assistance.models.AssistanceCase.Status",
+        "DifficultyEnum": "members.models_reports.Difficulty",
     },
 }
 # Failed API key attempts from one address before that address is refused for AXES_COOLOFF_MINUTES.

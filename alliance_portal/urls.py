@@ -23,6 +23,7 @@ urlpatterns = [
     path("notices/", include("notices.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("donations/", include("donations.urls")),
+    path("assistance/", include("assistance.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("alliance_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from members.models import Difficulty, Organisation, StatusReport
@@ -44,15 +45,15 @@ class CaseQuerySet(models.QuerySet):
 
 class AssistanceCase(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        IN_PROGRESS = "in_progress", _("In progress")
-        RESOLVED = "resolved", _("Resolved")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("assistance case", "Open")
+        IN_PROGRESS = "in_progress", pgettext_lazy("assistance case", "In progress")
+        RESOLVED = "resolved", pgettext_lazy("assistance case", "Resolved")
+        CLOSED = "closed", pgettext_lazy("assistance case", "Closed")
 
     ACTIVE = (Status.OPEN, Status.IN_PROGRESS)
 
     kind = models.CharField(_("type"), max_length=20, choices=Difficulty.choices)
-    description = models.TextField(_("description"), max_length=DESCRIPTION_LENGTH)
+    description = models.TextField(pgettext_lazy("assistance case", "description"), max_length=DESCRIPTION_LENGTH)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="assistance_cases", verbose_name=_("organisation")
     )

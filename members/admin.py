@@ -720,3 +720,7 @@ class UserAdmin(DjangoUserAdmin):
     def role(self, obj):
         membership = getattr(obj, "membership", None)
         return membership.get_role_display() if membership else "-"
+
+
+# Status reports: their admin lives beside their models (members/admin_reports.py).
+from .admin_reports import NonReportingOrganisationAdmin, StatusReportAdmin  # noqa: E402, F401

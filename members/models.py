@@ -413,4 +413,4 @@ class SecretariatContact(models.Model):
 
 
 # Status reports live in their own module (members/models_reports.py); imported here so Django finds them.
-from .models_reports import Difficulty, StatusReport, StockLevel  # noqa: E402, F401
+from .models_reports import Difficulty, NonReportingOrganisation, StatusReport, StockLevel  # noqa: E402, F401

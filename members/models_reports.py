@@ -15,7 +15,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+from .models import Organisation
 
 # Upper bounds keep every figure well inside a 32-bit integer (no 500 for a typo of twelve digits).
 MAX_STAFF = 1_000_000
@@ -26,11 +29,11 @@ DIFFICULTY_TEXT_LENGTH = 500
 class Difficulty(models.TextChoices):
     """What a member may need help with; also the type of an assistance case."""
 
-    LOGISTICS = "logistics", _("Logistics")
-    STAFFING = "staffing", _("Staffing")
-    RAW_MATERIALS = "raw_materials", _("Raw materials")
-    PERMITS = "permits", _("Permits")
-    OTHER = "other", _("Other")
+    LOGISTICS = "logistics", pgettext_lazy("difficulty", "Logistics")
+    STAFFING = "staffing", pgettext_lazy("difficulty", "Staffing")
+    RAW_MATERIALS = "raw_materials", pgettext_lazy("difficulty", "Raw materials")
+    PERMITS = "permits", pgettext_lazy("difficulty", "Permits")
+    OTHER = "other", pgettext_lazy("difficulty", "Other")
 
 
 class StatusReportQuerySet(models.QuerySet):
@@ -147,6 +150,14 @@ class StatusReport(models.Model):
                 found.append((kind, str(label), text, needs_help))
         return found
 
+    def get_constraints(self):
+        # The check constraints back the rules of clean(), which name the field in words; validating them again
+        # would only repeat each error as an anonymous "constraint violated".
+        return [
+            (model, [c for c in constraints if not isinstance(c, models.CheckConstraint)])
+            for model, constraints in super().get_constraints()
+        ]
+
     def clean(self) -> None:
         errors: dict[str, list] = {}
 
@@ -206,3 +217,12 @@ class StockLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category}: {self.days}"
+
+
+class NonReportingOrganisation(Organisation):
+    """Members that have not reported for the current period: the admin's list of them (a proxy, no table)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("member that has not reported")
+        verbose_name_plural = _("members that have not reported")
