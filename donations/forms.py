@@ -77,7 +77,7 @@ class PledgeForm(forms.ModelForm):
 
 
 class PledgeLineForm(forms.ModelForm):
-    category = forms.ModelChoiceField(label=_("item"), queryset=MaterialCategory.objects.none())
+    category = forms.ModelChoiceField(label=_("Item"), queryset=MaterialCategory.objects.none())
 
     class Meta:
         model = PledgeLine
@@ -86,6 +86,9 @@ class PledgeLineForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = emergency_goods()
+        # Lines suggested from the appeal's items are left empty unless a quantity is given.
+        self.empty_permitted = True
+        self.use_required_attribute = False
 
     def has_changed(self) -> bool:
         # A line is filled in when it has a quantity; the item and unit suggested from the appeal alone are not.

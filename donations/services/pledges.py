@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from alliance_portal.errors import ConflictError
 from members.models import MaterialCategory, Organisation
@@ -183,7 +184,7 @@ def pledge_confirm(*, pledge: Pledge, actor: Actor, reason: str = "") -> Pledge:
         from_statuses=[P.PLEDGED],
         to=P.CONFIRMED,
         actor=actor,
-        doing=_("confirmed"),
+        doing=pgettext("pledge transition", "confirmed"),
         reason=reason,
         confirmed_at=timezone.now(),
     )
@@ -212,7 +213,7 @@ def pledge_dispatch(
         from_statuses=[P.CONFIRMED],
         to=P.DISPATCHED,
         actor=actor,
-        doing=_("dispatched"),
+        doing=pgettext("pledge transition", "dispatched"),
         dispatched_at=timezone.now(),
     )
     if not pledge.is_money:
@@ -272,7 +273,7 @@ def pledge_deliver(
         from_statuses=[P.DISPATCHED],
         to=P.DELIVERED,
         actor=actor,
-        doing=_("delivered"),
+        doing=pgettext("pledge transition", "delivered"),
         reason=note,
         delivered_at=timezone.now(),
         received_cny=received_cny if pledge.is_money else None,
@@ -301,7 +302,7 @@ def pledge_acknowledge(*, pledge: Pledge, actor: Actor) -> Pledge:
         from_statuses=[P.DELIVERED],
         to=P.ACKNOWLEDGED,
         actor=actor,
-        doing=_("acknowledged"),
+        doing=pgettext("pledge transition", "acknowledged"),
         acknowledged_at=timezone.now(),
         certificate_number=new_certificate_number(pledge),
     )
@@ -320,7 +321,7 @@ def pledge_cancel(*, pledge: Pledge, actor: Actor, reason: str) -> Pledge:
         from_statuses=[P.PLEDGED, P.CONFIRMED, P.DISPATCHED],
         to=P.CANCELLED,
         actor=actor,
-        doing=_("cancelled"),
+        doing=pgettext("pledge transition", "cancelled"),
         reason=reason.strip(),
         cancelled_at=timezone.now(),
     )
@@ -347,7 +348,7 @@ def pledge_update_customs(*, pledge: Pledge, actor: Actor, customs_status: str, 
         customs_status=customs_status, customs_date=customs_date, updated_at=timezone.now()
     )
     if not updated:
-        raise common.refuse(pledge.pk, pledge.status, _("changed"))
+        raise common.refuse(pledge.pk, pledge.status, pgettext("pledge transition", "changed"))
     pledge.refresh_from_db()
     pledge._change_reason = f"customs: {customs_status}"
     pledge.save(update_fields=["updated_at"])

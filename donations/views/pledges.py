@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from alliance_portal.errors import ConflictError, NotAllowed
+from members.rules import MSG_NO_ORGANISATION
 from members.selectors import membership_for
 
 from .. import selectors, services
@@ -54,10 +55,9 @@ def pledge_create(request: HttpRequest, appeal_pk: int | None = None) -> HttpRes
     if appeal_pk is not None:
         appeal = get_object_or_404(Appeal.objects.exclude(status=Appeal.Status.DRAFT), pk=appeal_pk)
     membership = membership_for(request.user)
-    if membership is None:
-        return forbidden(request, _("Your account does not belong to a member organisation."))
-    if not membership.can_write:
-        return forbidden(request, _("Your role in your organisation is read-only; ask its administrator."))
+    refusal = actor_of(request).refusal()
+    if membership is None or refusal is not None:
+        return forbidden(request, str(refusal.message if refusal else MSG_NO_ORGANISATION))
     if appeal is not None and not appeal.is_open:
         return forbidden(request, _("This appeal is not open for pledges."))
     form = PledgeForm(posted(request), appeal=appeal, initial={"kind": Pledge.Kind.GOODS})
@@ -187,6 +187,16 @@ def _back(pledge: Pledge) -> str:
     return reverse("donations:pledge_detail", args=[pledge.pk])
 
 
+def _read_only(request: HttpRequest) -> HttpResponse | None:
+    """A form page that only exists to write: a viewer (or a member of an organisation not in good standing) gets
+    the 403 page at once rather than a form the service would refuse."""
+    actor = actor_of(request)
+    if actor.can_write:
+        return None
+    refusal = actor.refusal()
+    return forbidden(request, str(refusal.message if refusal else MSG_NO_ORGANISATION))
+
+
 @login_required
 @require_POST
 def pledge_confirm(request: HttpRequest, pk: int) -> HttpResponse:
@@ -219,6 +229,8 @@ def _form_context(pledge: Pledge, heading: str, submit: str, **extra) -> dict:
 @require_http_methods(["GET", "POST"])
 def pledge_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = pledge_for(request, pk)
+    if (refused := _read_only(request)) is not None:
+        return refused
     return form_page(
         request,
         form=DispatchForm(posted(request)),
@@ -233,6 +245,8 @@ def pledge_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pledge_deliver(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = pledge_for(request, pk)
+    if (refused := _read_only(request)) is not None:
+        return refused
     form = DeliverForm(posted(request), pledge=pledge)
     return form_page(
         request,
@@ -254,6 +268,8 @@ def pledge_deliver(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pledge_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = pledge_for(request, pk)
+    if (refused := _read_only(request)) is not None:
+        return refused
     return form_page(
         request,
         form=ReasonForm(posted(request)),
@@ -268,6 +284,8 @@ def pledge_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pledge_customs(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = pledge_for(request, pk)
+    if (refused := _read_only(request)) is not None:
+        return refused
     return form_page(
         request,
         form=CustomsForm(posted(request), instance=None, initial={"customs_status": pledge.customs_status}),

@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from members.selectors import membership_for
+from members.rules import actor_for_user
 
 from .. import selectors
 from ..markdown import render as render_markdown
@@ -23,7 +23,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = get_object_or_404(selectors.public_appeals().select_related("beneficiary_organisation"), pk=pk)
-    membership = membership_for(request.user)
+    actor = actor_for_user(request.user)
     return render(
         request,
         "donations/appeal_detail.html",
@@ -32,7 +32,7 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "description": render_markdown(appeal.description),
             "items": selectors.appeal_items_progress(appeal),
             "money": selectors.appeal_money_progress(appeal),
-            "can_pledge": appeal.is_open and membership is not None and membership.can_write,
+            "can_pledge": appeal.is_open and actor.organisation is not None and actor.can_write,
         },
     )
 

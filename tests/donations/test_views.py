@@ -364,3 +364,32 @@ def test_a_step_out_of_order_is_a_message(client_for, carrier_user, make_pledge)
     assert any(m.level_tag == "error" for m in response.context["messages"])
     shipment.refresh_from_db()
     assert shipment.status == "handed_over"
+
+
+@pytest.mark.parametrize(
+    "name, before",
+    [
+        ("pledge_dispatch", "confirmed"),
+        ("pledge_deliver", "dispatched"),
+        ("pledge_cancel", "pledged"),
+        ("pledge_customs", "pledged"),
+    ],
+)
+@pytest.mark.parametrize(
+    "role, status",
+    [("secretariat", 200), ("org_member", 200), ("org_viewer", 403), ("other_user", 404), ("anonymous", 302)],
+)
+def test_form_pages_open_only_for_writers_who_see_the_pledge(as_role, role, status, make_pledge, name, before):
+    pledge = make_pledge(before, channel="international", origin_country="Japan")
+    response = as_role(role).get(reverse(f"donations:{name}", args=[pledge.pk]))
+    assert response.status_code == status
+
+
+def test_a_suspended_members_admin_gets_no_pledge_form(as_role, appeal):
+    response = as_role("suspended_admin").get(reverse("donations:pledge_create", args=[appeal.pk]))
+    assert_refused(response)
+
+
+@pytest.mark.parametrize("name", ["pledge_dispatch", "pledge_deliver", "pledge_cancel"])
+def test_form_pages_refuse_put(client_for, secretariat, pledge, name):
+    assert client_for(secretariat).put(reverse(f"donations:{name}", args=[pledge.pk])).status_code == 405
