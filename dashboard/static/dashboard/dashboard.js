@@ -45,7 +45,14 @@
     });
     return {
       animation: false,
-      grid: { left: 8, right: hasSecond ? 8 : 16, top: spec.pointColors.length ? 16 : 40, bottom: 8, containLabel: true },
+      grid: {
+        left: 8,
+        // Room for the last label of a horizontal value axis (e.g. "1,000,000"), which containLabel does not count.
+        right: horizontal ? 32 : (hasSecond ? 8 : 16),
+        top: spec.pointColors.length ? 16 : 40,
+        bottom: 8,
+        containLabel: true
+      },
       legend: { type: "scroll", top: 0, show: !spec.pointColors.length },
       tooltip: { trigger: "axis", confine: true },
       xAxis: horizontal ? valueAxes : categoryAxis,
