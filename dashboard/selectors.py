@@ -7,7 +7,7 @@ Status reports, assistance cases and donations are read in `dashboard.sources`.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, Count, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -15,7 +15,7 @@ from members.models import Organisation, RiskArea, RiskLevel
 from members.regions import Province
 from notices.alert_models import Alert
 from notices.models import Acknowledgement, Notice
-from supply.models import Commitment, SupplyRequest, SupplyRequestQuerySet
+from supply.models import Commitment, SupplyRequest, SupplyRequestQuerySet, Urgency
 
 from . import sources
 
@@ -50,7 +50,7 @@ def days_back(days: int, *, end: date | None = None) -> list[date]:
     return [end - timedelta(days=n) for n in range(days - 1, -1, -1)]
 
 
-def members():
+def members() -> QuerySet[Organisation]:
     """The alliance's members for the figures: active organisations, the secretariat itself left out."""
     return Organisation.objects.filter(status=Organisation.Status.ACTIVE).exclude(kind=Organisation.Kind.SECRETARIAT)
 
@@ -63,7 +63,7 @@ def supply_totals() -> dict:
     S = SupplyRequest.Status
     return SupplyRequest.objects.aggregate(
         open=Count("pk", filter=Q(status__in=OPEN)),
-        critical_open=Count("pk", filter=Q(status__in=OPEN, urgency="critical")),
+        critical_open=Count("pk", filter=Q(status__in=OPEN, urgency=Urgency.CRITICAL)),
         fulfilled=Count("pk", filter=Q(status=S.FULFILLED)),
         submitted=Count("pk", filter=~Q(status=S.DRAFT)),
     )
@@ -168,7 +168,7 @@ def province_figures() -> dict[str, dict]:
     worst = dict(RiskArea.objects.values("province").annotate(r=Max(rank)).order_by().values_list("province", "r"))
     counts = dict(members().values("province").annotate(n=Count("pk")).order_by().values_list("province", "n"))
     critical = dict(
-        SupplyRequest.objects.filter(status__in=OPEN, urgency="critical")
+        SupplyRequest.objects.filter(status__in=OPEN, urgency=Urgency.CRITICAL)
         .values("site__province")
         .annotate(n=Count("pk"))
         .order_by()
