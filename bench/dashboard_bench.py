@@ -6,7 +6,7 @@ status reports.
 
 The data is bulk-created: members in five provinces (a fifth of them fabs, each with open supply requests and days
 of stock in its reports), 90 daily reports per member, commitments, alerts, notices asking for acknowledgement,
-assistance cases. Each page is fetched in process with Django's test Client (middleware, authentication, view,
+assistance cases, pledges. Each page is fetched in process with Django's test Client (middleware, authentication, view,
 template or serializer): three warm-up fetches, then --runs timed ones; the median and the fastest are reported with the
 page's SQL queries (on a busy machine the fastest is the steadier figure). Then 490 more members are
 added (500 in all) and the same is measured again. The target: the large case
@@ -63,6 +63,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from assistance.models import AssistanceCase  # noqa: E402
+from donations.models import Appeal, Pledge  # noqa: E402
 from members.management.commands.seed_demo import demo_credit_code  # noqa: E402
 from members.models import (  # noqa: E402
     ApiKey,
@@ -230,6 +231,29 @@ def add_members(start: int, count: int) -> None:
     AssistanceCase.objects.bulk_create(
         AssistanceCase(kind="logistics", description="Trucks held at the toll gate.", organisation=o)
         for o in organisations[::10]
+    )
+    appeal = Appeal.objects.get_or_create(
+        title_en="Bench appeal",
+        defaults={
+            "title_zh": "基准倡议",
+            "beneficiary_name": "医院",
+            "beneficiary_city": "武汉",
+            "deadline": today,
+            "status": Appeal.Status.OPEN,
+        },
+    )[0]
+    Pledge.objects.bulk_create(
+        Pledge(
+            donor=o,
+            appeal=appeal,
+            kind=Pledge.Kind.MONEY,
+            amount=1000,
+            exchange_rate=1,
+            amount_cny=1000,
+            promised_date=today - timedelta(days=i % 3),
+            status=["pledged", "confirmed", "dispatched"][i % 3],
+        )
+        for i, o in enumerate(organisations)
     )
     if connection.vendor == "postgresql":
         # As autovacuum would after a bulk load: the planner needs the new tables' statistics.
