@@ -433,3 +433,20 @@ def province_tiles(figures: Figures) -> list[Tile]:
             )
         )
     return tiles
+
+
+def provinces_table(figures: Figures) -> Chart:
+    """The tile map's numbers, as a table and a CSV (not drawn as a chart: the tiles are the picture)."""
+    tiles = [tile for tile in province_tiles(figures) if tile.members or tile.risk_level or tile.critical_open]
+    return Chart(
+        key="provinces",
+        title=_("Provinces: risk level, members and critical requests"),
+        kind="table",
+        x_label=_("Province"),
+        categories=[tile.name for tile in tiles],
+        series=[
+            Series(_("Risk level"), [tile.risk_label for tile in tiles]),
+            Series(_("Members"), [tile.members for tile in tiles]),
+            Series(_("Critical requests open"), [tile.critical_open for tile in tiles]),
+        ],
+    )

@@ -16,7 +16,7 @@ from members.selectors import membership_for
 from members.views.access import forbidden
 
 from . import summary as alliance
-from .charts import dashboard_charts, key_figures, province_tiles
+from .charts import dashboard_charts, key_figures, province_tiles, provinces_table
 from .selectors import dashboard_figures
 from .tiles import COLUMNS, ROWS
 
@@ -84,7 +84,7 @@ def _csv_response(chart, filename: str) -> HttpResponse:
 @secretariat_required
 def chart_csv(request: HttpRequest, key: str) -> HttpResponse:
     figures = dashboard_figures()
-    chart = next((c for c in dashboard_charts(figures) if c.key == key), None)
+    chart = next((c for c in [*dashboard_charts(figures), provinces_table(figures)] if c.key == key), None)
     if chart is None:
         raise Http404
     return _csv_response(chart, f"{key}-{figures.today.isoformat()}.csv")

@@ -94,6 +94,16 @@ def test_stock_csv_lists_fabs_fewest_days_first(client_for, secretariat, known_d
     assert rows == [["Fab", "Days of stock"], [org.name_en, "3"], ["Shanghai Second Fab", "5"]]
 
 
+def test_provinces_csv_holds_the_tile_maps_numbers(client_for, secretariat, known_data, english):
+    rows = _csv(client_for(secretariat).get(reverse("dashboard:chart_csv", args=["provinces"])))
+    assert rows == [
+        ["Province", "Risk level", "Members", "Critical requests open"],
+        ["Hubei", "High risk", "1", "1"],
+        ["Jiangsu", "No risk area listed", "1", "0"],
+        ["Shanghai", "Medium risk", "2", "1"],
+    ]
+
+
 def test_csv_is_in_chinese_by_default(client_for, secretariat, known_data):
     rows = _csv(client_for(secretariat).get(reverse("dashboard:chart_csv", args=["stock"])))
     assert rows[1][0] == "武汉测试晶圆有限公司"
