@@ -3,6 +3,8 @@
 (function () {
   "use strict";
 
+  var ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
   function axisLabel(spec) {
     return spec.percent ? { formatter: "{value} %" } : {};
   }
@@ -15,7 +17,10 @@
       data: spec.categories,
       axisLabel: horizontal
         ? { width: 110, overflow: "truncate" }
-        : (spec.categories.length <= 8 ? { interval: 0, width: 64, overflow: "break" } : { hideOverlap: true }),
+        : (spec.categories.length <= 8
+          ? { interval: 0, width: 64, overflow: "break" }
+          // Dates along the bottom read as month-day; the tooltip and the table keep the year.
+          : { hideOverlap: true, formatter: function (value) { return ISO_DATE.test(value) ? value.slice(5) : value; } }),
       inverse: horizontal
     };
     var valueAxes = [{ type: "value", minInterval: 1, axisLabel: axisLabel(spec) }];
