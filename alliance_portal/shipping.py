@@ -15,10 +15,17 @@ A concrete app subclasses both (`class Shipment(ShipmentBase)` with a link to it
 `class ShipmentCheckpoint(CheckpointBase)` with `shipment = ForeignKey(Shipment, related_name="checkpoints")`).
 """
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from .errors import ConflictError
 
 un_number_validator = RegexValidator(r"^UN\d{4}$", _("Write the UN number as UN followed by four digits, e.g. UN1017."))
 
@@ -110,3 +117,58 @@ class CheckpointBase(models.Model):
     class Meta:
         abstract = True
         ordering = ["at", "pk"]
+
+
+TIMESTAMP_FIELD = {
+    CheckpointKind.PICKUP: "picked_up_at",
+    CheckpointKind.HANDOVER: "handed_over_at",
+    CheckpointKind.RECEIVED: "received_at",
+}
+
+
+def advance_shipment(
+    shipment: ShipmentBase,
+    *,
+    checkpoints,
+    kind: str,
+    actor,
+    place: str = "",
+    at: datetime | None = None,
+    note: str = "",
+):
+    """Records one step of a shipment (call it inside the app's service, after the app checked the actor's right).
+
+    The status moves with one conditional UPDATE (`status IN` the statuses the step may follow), so a step the
+    status does not allow, or the loser of two concurrent steps, is a ConflictError and changes nothing. The step is
+    a row of `checkpoints` (the app's CheckpointBase manager, e.g. `ShipmentCheckpoint.objects`)."""
+    now = timezone.now()
+    at = at or now
+    if at > now + timedelta(minutes=5):
+        raise ValidationError({"at": [gettext("The time of a step cannot be in the future.")]})
+    if kind == CheckpointKind.CHECKPOINT and not place.strip():
+        raise ValidationError({"place": [gettext("Say where the goods are.")]})
+    fields = {"status": STEP_TO[kind], "updated_at": now}
+    if kind in TIMESTAMP_FIELD:
+        fields[TIMESTAMP_FIELD[kind]] = at
+    model = type(shipment)
+    if not model._default_manager.filter(pk=shipment.pk, status__in=STEP_FROM[kind]).update(**fields):
+        current = model._default_manager.filter(pk=shipment.pk).values_list("status", flat=True).first() or ""
+        label = ShipmentStatus(current).label if current in ShipmentStatus.values else current
+        raise ConflictError(
+            gettext("The shipment is %(status)s: this step is not possible now.") % {"status": label},
+            code="transition_not_allowed",
+            extra={"status": current},
+        )
+    shipment.refresh_from_db()
+    # The UPDATE bypassed django-simple-history (where the model has it): saving records the new state there too.
+    shipment._change_reason = str(CheckpointKind(kind).label)
+    shipment.save(update_fields=["updated_at"])
+    return checkpoints.create(
+        shipment=shipment,
+        kind=kind,
+        place=place.strip(),
+        at=at,
+        note=note.strip(),
+        recorded_by=actor.person,
+        recorded_by_key=actor.api_key,
+    )

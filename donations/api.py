@@ -88,6 +88,15 @@ class AppealSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def _progress(self, appeal):
+        # A list computes every appeal's progress at once (two grouped queries), a single record its own.
+        cache = self.context.setdefault("appeals_progress", {})
+        if appeal.pk not in cache:
+            parent = self.parent
+            instances = parent.instance if isinstance(parent, serializers.ListSerializer) else [appeal]
+            cache.update(selectors.appeals_progress(instances))
+        return cache[appeal.pk]
+
     @extend_schema_field(
         serializers.ListField(
             child=serializers.DictField(),
@@ -102,12 +111,12 @@ class AppealSerializer(serializers.ModelSerializer):
                 "specification": item.specification,
                 **ProgressSerializer(progress).data,
             }
-            for item, progress in selectors.appeal_items_progress(appeal)
+            for item, progress in self._progress(appeal)[0]
         ]
 
     @extend_schema_field(ProgressSerializer)
     def get_money(self, appeal) -> dict:
-        return ProgressSerializer(selectors.appeal_money_progress(appeal)).data
+        return ProgressSerializer(self._progress(appeal)[1]).data
 
 
 class PledgeLineSerializer(serializers.ModelSerializer):
@@ -407,7 +416,7 @@ class AppealViewSet(ListWithOutputMixin, ActionMixin, viewsets.GenericViewSet):
     schema = PortalAutoSchema()
 
     def get_queryset(self):
-        appeals = Appeal.objects.prefetch_related("items__category")
+        appeals = Appeal.objects.all()
         return appeals if get_caller(self.request).is_staff else appeals.exclude(status=Appeal.Status.DRAFT)
 
     @_action_schema(_("The secretariat opens a draft appeal: every member hears of it."), answer=AppealSerializer)

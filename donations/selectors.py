@@ -86,6 +86,49 @@ def appeal_money_progress(appeal: Appeal) -> Progress:
     return Progress(appeal.money_target_cny, totals["pledged"], totals["dispatched"], totals["delivered"])
 
 
+def appeals_progress(appeals) -> dict[int, tuple[list[tuple[AppealItem, Progress]], Progress]]:
+    """{appeal id: (items with their progress, money progress)} for many appeals in two grouped queries."""
+    appeals = list(appeals)
+    ids = [appeal.pk for appeal in appeals]
+    items: dict[int, list] = {pk: [] for pk in ids}
+    for item in (
+        AppealItem.objects.filter(appeal_id__in=ids)
+        .select_related("category")
+        .annotate(
+            pledged=_sum("lines__quantity", Q(lines__pledge__status__in=LIVE)),
+            dispatched=_sum("lines__quantity", Q(lines__pledge__status__in=ON_THE_WAY)),
+            delivered=_sum("lines__delivered_quantity", Q(lines__pledge__status__in=ARRIVED)),
+        )
+    ):
+        items[item.appeal_id].append(
+            (item, Progress(item.target_quantity, item.pledged, item.dispatched, item.delivered))
+        )
+    money = {
+        row["appeal_id"]: row
+        for row in Pledge.objects.filter(appeal_id__in=ids, kind=Pledge.Kind.MONEY)
+        .values("appeal_id")
+        .annotate(
+            pledged=_sum("amount_cny", Q(status__in=LIVE)),
+            dispatched=_sum("amount_cny", Q(status__in=ON_THE_WAY)),
+            delivered=_sum("received_cny", Q(status__in=ARRIVED)),
+        )
+        .order_by()
+    }
+    result = {}
+    for appeal in appeals:
+        row = money.get(appeal.pk, {})
+        result[appeal.pk] = (
+            items[appeal.pk],
+            Progress(
+                appeal.money_target_cny,
+                row.get("pledged", ZERO),
+                row.get("dispatched", ZERO),
+                row.get("delivered", ZERO),
+            ),
+        )
+    return result
+
+
 def appeal_target_reached(appeal: Appeal) -> bool:
     """Every item's target and the money target (where set) are pledged in full; an appeal without targets never is."""
     items = appeal_items_progress(appeal)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliance_portal.errors import ConflictError, NotAllowed
-from alliance_portal.shipping import CARRIER_STEPS, STEP_FROM, STEP_TO, CheckpointKind, ShipmentStatus
+from alliance_portal.shipping import CARRIER_STEPS, CheckpointKind, ShipmentStatus, advance_shipment
 from members.models import Organisation
 from members.rules import Actor, require_write
 from notices.alerts import emit
@@ -18,12 +17,6 @@ from notices.alerts import emit
 from .. import events
 from ..models import Shipment, ShipmentCheckpoint
 from . import common
-
-TIMESTAMP_FIELD = {
-    CheckpointKind.PICKUP: "picked_up_at",
-    CheckpointKind.HANDOVER: "handed_over_at",
-    CheckpointKind.RECEIVED: "received_at",
-}
 
 
 def require_carrier(actor: Actor, shipment: Shipment) -> None:
@@ -53,36 +46,16 @@ def shipment_record_step(
     if kind not in CheckpointKind.values:
         raise ValidationError({"kind": [_("Choose a step.")]})
     _require_step_right(actor, shipment, kind)
-    now = timezone.now()
-    at = at or now
-    if at > now + timedelta(minutes=5):
-        raise ValidationError({"at": [_("The time of a step cannot be in the future.")]})
-    if kind == CheckpointKind.CHECKPOINT and not place.strip():
-        raise ValidationError({"place": [_("Say where the goods are.")]})
-    fields = {"status": STEP_TO[kind], "updated_at": now}
-    if kind in TIMESTAMP_FIELD:
-        fields[TIMESTAMP_FIELD[kind]] = at
-    updated = Shipment.objects.filter(pk=shipment.pk, status__in=STEP_FROM[kind]).update(**fields)
-    if not updated:
-        current = Shipment.objects.filter(pk=shipment.pk).values_list("status", flat=True).first() or ""
+    if shipment.pledge.status == shipment.pledge.Status.CANCELLED:
         raise ConflictError(
-            _("The shipment is %(status)s: this step is not possible now.")
-            % {"status": ShipmentStatus(current).label if current in ShipmentStatus.values else current},
-            code="transition_not_allowed",
-            extra={"status": current},
+            _("The pledge was cancelled: its shipment takes no more steps."),
+            code="pledge_cancelled",
+            extra={"status": shipment.pledge.status},
         )
-    shipment.refresh_from_db()
-    shipment._change_reason = CheckpointKind(kind).label
-    shipment.save(update_fields=["updated_at"])
-    checkpoint = ShipmentCheckpoint.objects.create(
-        shipment=shipment,
-        kind=kind,
-        place=place.strip(),
-        at=at,
-        note=note.strip(),
-        recorded_by=actor.person,
-        recorded_by_key=actor.api_key,
+    checkpoint = advance_shipment(
+        shipment, checkpoints=ShipmentCheckpoint.objects, kind=kind, actor=actor, place=place, at=at, note=note
     )
+    at = checkpoint.at
     pledge = shipment.pledge
     emit(
         events.SHIPMENT_CHECKPOINT,

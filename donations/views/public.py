@@ -14,9 +14,8 @@ from ..models import Pledge
 @require_safe
 def appeal_list(request: HttpRequest) -> HttpResponse:
     appeals = list(selectors.public_appeals().order_by("status", "deadline", "pk")[:50])
-    rows = [
-        (appeal, selectors.appeal_money_progress(appeal), selectors.appeal_items_progress(appeal)) for appeal in appeals
-    ]
+    progress = selectors.appeals_progress(appeals)
+    rows = [(appeal, progress[appeal.pk][1], progress[appeal.pk][0]) for appeal in appeals]
     return render(request, "donations/appeal_list.html", {"rows": rows})
 
 

@@ -414,3 +414,42 @@ def test_shipment_filters(caller, make_pledge):
         shipment.pk
     ]
     assert client.get("/api/v1/shipments/?status=received").json()["results"] == []
+
+
+def test_lists_make_the_same_queries_for_few_or_many_records(caller, make_pledge, carrier_org):
+    from ..api_helpers import query_count
+    from .factories import make_appeal
+
+    make_pledge("dispatched")
+    client = caller("secretariat")
+    few = {url: query_count(client, url) for url in ("/api/v1/pledges/", "/api/v1/shipments/", "/api/v1/appeals/")}
+    for _ in range(4):
+        make_pledge("dispatched")
+        make_appeal()
+    many = {url: query_count(client, url) for url in few}
+    assert many == few
+
+
+def test_the_appeal_list_page_makes_the_same_queries_for_few_or_many_appeals(client, make_pledge):
+    from ..api_helpers import query_count
+    from .factories import make_appeal
+
+    make_pledge("delivered")
+    few = query_count(client, "/donations/")
+    for _ in range(4):
+        make_appeal()
+    assert query_count(client, "/donations/") == few
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/appeals/{appeal}/", "/api/v1/shipments/{shipment}/", "/api/v1/pledges/{pledge}/confirm/"],
+)
+def test_wrong_methods_are_405s(caller, make_pledge, appeal, url):
+    pledge = make_pledge("dispatched")
+    url = url.format(appeal=appeal.pk, shipment=pledge.shipment.pk, pledge=pledge.pk)
+    client = caller("secretariat")
+    methods = ("get", "put", "delete") if url.endswith("confirm/") else ("put", "patch", "delete")
+    for method in methods:
+        assert getattr(client, method)(url, {}, content_type="application/json").status_code == 405, method
+    assert post(client, "/api/v1/shipments/").status_code == 405

@@ -304,3 +304,13 @@ def test_a_carriers_member_user_with_membership_can_record(org):
 
     services.shipment_record_step(shipment=pledge.shipment, actor=actor_for_user(user), kind="pickup")
     assert pledge.shipment.checkpoints.count() == 1
+
+
+def test_a_cancelled_pledges_shipment_takes_no_more_steps(org):
+    carrier = logistics_org()
+    pledge = advance(goods_pledge(org, make_appeal()), "dispatched", carrier=carrier)
+    services.pledge_cancel(pledge=pledge, actor=writer(org), reason="lorry stopped at the provincial border")
+    with pytest.raises(ConflictError) as caught:
+        services.shipment_record_step(shipment=pledge.shipment, actor=writer(carrier), kind=CheckpointKind.PICKUP)
+    assert caught.value.code == "pledge_cancelled"
+    assert not pledge.shipment.checkpoints.exists()

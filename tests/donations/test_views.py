@@ -393,3 +393,12 @@ def test_a_suspended_members_admin_gets_no_pledge_form(as_role, appeal):
 @pytest.mark.parametrize("name", ["pledge_dispatch", "pledge_deliver", "pledge_cancel"])
 def test_form_pages_refuse_put(client_for, secretariat, pledge, name):
     assert client_for(secretariat).put(reverse(f"donations:{name}", args=[pledge.pk])).status_code == 405
+
+
+def test_the_appeal_description_is_markdown_without_scripts(client, appeal):
+    type(appeal).objects.filter(pk=appeal.pk).update(
+        description_zh="**急需** N95 口罩<script>alert(1)</script>\n\n- 协和医院\n\n[link](javascript:alert(1))"
+    )
+    body = client.get(reverse("donations:appeal_detail", args=[appeal.pk])).content.decode()
+    assert "<strong>急需</strong>" in body and "<li>协和医院</li>" in body
+    assert "<script>alert" not in body and "javascript:" not in body
