@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "donations",
     "notices",
     "assistance",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
