@@ -13,6 +13,7 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from alliance_portal.api import OutputSerializer
 from alliance_portal.api_auth import HasScope, get_caller
 from alliance_portal.api_schema import PortalAutoSchema
 from members.rules import in_good_standing
@@ -23,7 +24,7 @@ from .summary import MIN_GROUP, grouped_only
 # --- schema (output only) ------------------------------------------------------------------------------------------
 
 
-class KeyFiguresSerializer(serializers.Serializer):
+class KeyFiguresSerializer(OutputSerializer):
     members = serializers.IntegerField(help_text=_("Active member organisations (the secretariat left out)."))
     members_reporting = serializers.IntegerField(help_text=_("Members that filed a status report for today."))
     fabs_at_risk = serializers.IntegerField(help_text=_("Fabs with fewer than 7 days of stock left."))
@@ -39,7 +40,7 @@ class KeyFiguresSerializer(serializers.Serializer):
     assistance_stale = serializers.IntegerField()
 
 
-class ReportDaySerializer(serializers.Serializer):
+class ReportDaySerializer(OutputSerializer):
     date = serializers.DateField()
     reporting = serializers.IntegerField(help_text=_("Members that reported for this date."))
     staff_total = serializers.IntegerField(allow_null=True)
@@ -49,60 +50,60 @@ class ReportDaySerializer(serializers.Serializer):
     fever_cases = serializers.IntegerField(allow_null=True)
 
 
-class ProvinceRateSerializer(serializers.Serializer):
+class ProvinceRateSerializer(OutputSerializer):
     date = serializers.DateField()
     reporting = serializers.IntegerField()
     rate = serializers.FloatField(allow_null=True)
 
 
-class ProvinceResumptionSerializer(serializers.Serializer):
+class ProvinceResumptionSerializer(OutputSerializer):
     province = serializers.CharField()
     days = ProvinceRateSerializer(many=True)
 
 
-class RequestCountSerializer(serializers.Serializer):
+class RequestCountSerializer(OutputSerializer):
     status = serializers.CharField(help_text=_("Supply request status (drafts are not counted)."))
     band = serializers.CharField(help_text=_("Priority band: ≥ 80, 50–79, 20–49, < 20."))
     count = serializers.IntegerField()
 
 
-class FulfilmentDaySerializer(serializers.Serializer):
+class FulfilmentDaySerializer(OutputSerializer):
     date = serializers.DateField()
     committed = serializers.IntegerField(help_text=_("Commitments made that day."))
     delivered = serializers.IntegerField(help_text=_("Commitments delivered that day."))
 
 
-class StockBucketSerializer(serializers.Serializer):
+class StockBucketSerializer(OutputSerializer):
     days = serializers.CharField(help_text=_("Days of stock left: 0–1, 2–3, 4–6, 7–13, 14–29, ≥ 30."))
     fabs = serializers.IntegerField()
 
 
-class ProvinceSerializer(serializers.Serializer):
+class ProvinceSerializer(OutputSerializer):
     province = serializers.CharField()
     risk_level = serializers.CharField(allow_null=True, help_text=_("Highest level in force in its cities."))
     members = serializers.IntegerField()
     critical_open = serializers.IntegerField()
 
 
-class AcknowledgementTotalsSerializer(serializers.Serializer):
+class AcknowledgementTotalsSerializer(OutputSerializer):
     notices = serializers.IntegerField(help_text=_("Published notices that ask for an acknowledgement."))
     addressed = serializers.IntegerField()
     acknowledged = serializers.IntegerField()
 
 
-class AlertTotalsSerializer(serializers.Serializer):
+class AlertTotalsSerializer(OutputSerializer):
     delivered = serializers.IntegerField()
     pending = serializers.IntegerField()
     failed = serializers.IntegerField()
 
 
-class CaseCountSerializer(serializers.Serializer):
+class CaseCountSerializer(OutputSerializer):
     type = serializers.CharField()
     age = serializers.CharField(help_text=_("Days since opened: 0-1, 2-6, 7+."))
     count = serializers.IntegerField()
 
 
-class DonationTotalsSerializer(serializers.Serializer):
+class DonationTotalsSerializer(OutputSerializer):
     pledged_value = serializers.DecimalField(
         max_digits=20, decimal_places=2, help_text=_("CNY pledged (live pledges; goods at their estimated value).")
     )
@@ -111,7 +112,7 @@ class DonationTotalsSerializer(serializers.Serializer):
     donors = serializers.IntegerField()
 
 
-class AppealDonationsSerializer(serializers.Serializer):
+class AppealDonationsSerializer(OutputSerializer):
     appeal = serializers.IntegerField(allow_null=True, help_text=_("Null: pledges made to no appeal."))
     title_zh = serializers.CharField()
     title_en = serializers.CharField()
@@ -119,7 +120,7 @@ class AppealDonationsSerializer(serializers.Serializer):
     delivered_value = serializers.DecimalField(max_digits=20, decimal_places=2)
 
 
-class FabStockSerializer(serializers.Serializer):
+class FabStockSerializer(OutputSerializer):
     organization = serializers.CharField(help_text=_("Short name (slug) of the fab."))
     name_zh = serializers.CharField()
     name_en = serializers.CharField()
@@ -127,7 +128,7 @@ class FabStockSerializer(serializers.Serializer):
     days_of_stock = serializers.IntegerField()
 
 
-class NoticeAcknowledgementSerializer(serializers.Serializer):
+class NoticeAcknowledgementSerializer(OutputSerializer):
     notice = serializers.IntegerField()
     title_zh = serializers.CharField()
     title_en = serializers.CharField()
@@ -136,7 +137,7 @@ class NoticeAcknowledgementSerializer(serializers.Serializer):
     rate = serializers.IntegerField()
 
 
-class StatsSerializer(serializers.Serializer):
+class StatsSerializer(OutputSerializer):
     date = serializers.DateField(help_text=_("Today in Asia/Shanghai: the day the figures are for."))
     generated_at = serializers.DateTimeField()
     scope = serializers.CharField(help_text=_("'aggregate' for members and their keys, 'full' for the secretariat."))

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import F, Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from .models import MaterialCategory, Organisation, StatusReport, StockLevel
@@ -57,7 +57,8 @@ def organisations_missing_reports(today: date | None = None) -> QuerySet[Organis
         Organisation.objects.filter(status__in=REPORTING_STATUSES, kind__in=REPORTING_KINDS)
         .exclude(pk__in=reported.values("organisation_id"))
         .annotate(last_report_date=Max("status_reports__report_date"))
-        .order_by("last_report_date", "name_en", "pk")
+        # Never reported (NULL) first on every database: PostgreSQL sorts NULLs last by default, SQLite first.
+        .order_by(F("last_report_date").asc(nulls_first=True), "name_en", "pk")
     )
 
 
