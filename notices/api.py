@@ -155,7 +155,7 @@ class NoticeFilter(django_filters.FilterSet):
 
     class Meta:
         model = Notice
-        fields = []
+        fields: list[str] = []
 
     def filter_unacknowledged(self, queryset, name, value):
         waiting = {"status": Notice.Status.PUBLISHED, "requires_ack": True, "acknowledged": False}
