@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from alliance_portal.errors import ConflictError, NotAllowed
 from members.views.access import actor_for, posted, secretariat_required, service_refused
 
-from .. import services
+from .. import selectors, services
 from ..forms import NoticeFilterForm, NoticeForm, PublishForm, add_service_errors
 from ..markdown import render as render_markdown
 from ..models import Notice
@@ -28,15 +28,11 @@ N = Notice.Status
 PAGE_SIZE = 30
 
 
-def delivery_progress(notice: Notice) -> dict | None:
-    """Delivered / pending / failed alerts of the notice's publication, once the alert pipeline is there."""
-    try:
-        from ..alert_selectors import delivery_progress as progress
-    except ImportError:
-        return None
+def delivery_progress(notice: Notice) -> dict[str, int] | None:
+    """Delivered / pending / failed alerts of the notice's publication (None before it is published)."""
     if notice.status not in (N.PUBLISHED, N.ARCHIVED):
         return None
-    return progress(notice_id=notice.pk)
+    return selectors.delivery_progress(notice_id=notice.pk)
 
 
 def _report_url(pk: int) -> str:
