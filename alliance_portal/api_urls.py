@@ -1,6 +1,8 @@
 from rest_framework.routers import DefaultRouter
 
+from assistance.api import AssistanceCaseViewSet
 from members.api import MaterialCategoryViewSet, OrganizationViewSet, RiskAreaViewSet, SiteViewSet
+from members.api_reports import StatusReportViewSet
 from notices.alerts.api import AlertViewSet, ChatRobotViewSet, SubscriptionViewSet, WebhookViewSet
 from notices.api import NoticeViewSet
 from supply.api import CommitmentViewSet, SupplyRequestViewSet
@@ -17,5 +19,7 @@ router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("alerts", AlertViewSet, basename="alert")
 router.register("chat-robots", ChatRobotViewSet, basename="chat-robot")
 router.register("alert-subscriptions", SubscriptionViewSet, basename="alert-subscription")
+router.register("status-reports", StatusReportViewSet, basename="status-report")
+router.register("assistance-cases", AssistanceCaseViewSet, basename="assistance-case")
 
 urlpatterns = router.urls

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +91,7 @@ INSTALLED_APPS = [
     "supply",
     "donations",
     "notices",
+    "assistance",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +246,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notices-ack-reminders": {"task": "notices.tasks.remind_unacknowledged_notices", "schedule": 3600},
     # Alerts whose message was lost (broker restarted, worker killed) or whose retry is due go out again.
     "alerts-requeue": {"task": "notices.alerts.requeue_alerts", "schedule": 60},
+    # Mid-morning, when the day's reports should be in; each organisation is reminded at most once a day (a row per
+    # organisation and date), however often the task runs.
+    "assistance-remind-missing-reports": {
+        "task": "assistance.tasks.remind_missing_reports",
+        "schedule": crontab(hour=env_int("STATUS_REPORT_REMIND_HOUR", 10), minute=0),
+    },
 }
 
 # Backups (manage.py export_alliance_data) keep datetimes to the microsecond.
@@ -319,6 +327,8 @@ SPECTACULAR_SETTINGS = {
         "NoticeCategoryEnum": "notices.models.Notice.Category",
         "NoticeAudienceEnum": "notices.models.Notice.Audience",
         "AlertEventEnum": "notices.alerts.registry.event_choices",
+        "AssistanceCaseStatusEnum": "assistance.models.AssistanceCase.Status",
+        "DifficultyEnum": "members.models_reports.Difficulty",
     },
 }
 # Failed API key attempts from one address before that address is refused for AXES_COOLOFF_MINUTES.
@@ -362,6 +372,13 @@ SUPPLY_PRIORITY_WEIGHTS = {
 }
 SUPPLY_STALE_AFTER_DAYS = env_int("SUPPLY_STALE_AFTER_DAYS", 7)
 SUPPLY_CAPACITY_STALE_AFTER_DAYS = env_int("SUPPLY_CAPACITY_STALE_AFTER_DAYS", 14)
+
+# Status reports and assistance (README "Status reports and assistance"). A member reports once per period (1: daily);
+# a report may be filed or corrected for a date up to STATUS_REPORT_MAX_AGE_DAYS back; an open assistance case with
+# no note for ASSISTANCE_STALE_DAYS is flagged.
+STATUS_REPORT_PERIOD_DAYS = env_int("STATUS_REPORT_PERIOD_DAYS", 1)
+STATUS_REPORT_MAX_AGE_DAYS = env_int("STATUS_REPORT_MAX_AGE_DAYS", 7)
+ASSISTANCE_STALE_DAYS = env_int("ASSISTANCE_STALE_DAYS", 3)
 
 # Alert pipeline (notices.alerts.services; README "Alert pipeline"). A row stuck in "sending" longer than
 # ALERT_SENDING_TIMEOUT_SECONDS belonged to a dead worker and goes back to pending: keep it well above the longest

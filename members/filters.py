@@ -8,10 +8,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
 from alliance_portal.api_auth import get_caller
+from alliance_portal.filters import UpdatedSinceFilter
 
 from .models import MaterialCategory, Organisation, RiskArea, Site
-
-UPDATED_SINCE_HELP = _("Only records changed at or after this ISO 8601 date and time, e.g. 2020-02-01T08:00:00+08:00.")
 
 
 def _city_filter(queryset, name, value):
@@ -39,9 +38,7 @@ class OrganisationFilter(django_filters.FilterSet):
     priority_guarantee = django_filters.BooleanFilter(
         method="filter_priority_guarantee", label=_("Priority guarantee (secretariat only)")
     )
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label=UPDATED_SINCE_HELP
-    )
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Organisation
@@ -64,9 +61,7 @@ class SiteFilter(django_filters.FilterSet):
         field_name="organisation__slug", label=_("Short name (slug) of the organisation")
     )
     city = django_filters.CharFilter(method=_city_filter, label=_("City, in Chinese or English"))
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label=UPDATED_SINCE_HELP
-    )
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Site
@@ -75,9 +70,7 @@ class SiteFilter(django_filters.FilterSet):
 
 class RiskAreaFilter(django_filters.FilterSet):
     city = django_filters.CharFilter(method=_city_filter, label=_("City, in Chinese or English"))
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label=UPDATED_SINCE_HELP
-    )
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = RiskArea

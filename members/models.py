@@ -419,3 +419,7 @@ class SecretariatContact(models.Model):
     @property
     def responsibility(self) -> str:
         return pick_language(self.responsibility_zh, self.responsibility_en)
+
+
+# Status reports live in their own module (members/models_reports.py); imported here so Django finds them.
+from .models_reports import Difficulty, NonReportingOrganisation, StatusReport, StockLevel  # noqa: E402, F401

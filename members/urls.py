@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import directory, organisation, people
+from .views import directory, organisation, people, reports
 
 app_name = "members"
 
@@ -16,6 +16,11 @@ urlpatterns = [
     path("org/invitations/<int:pk>/revoke/", people.invitation_revoke, name="invitation_revoke"),
     path("org/members/<int:pk>/role/", people.membership_role, name="membership_role"),
     path("org/members/<int:pk>/remove/", people.membership_delete, name="membership_remove"),
+    path("reports/", reports.report_list, name="report_list"),
+    path("reports/new/", reports.report_create, name="report_create"),
+    path("reports/missing/", reports.reports_missing, name="reports_missing"),
+    path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
+    path("reports/<int:pk>/edit/", reports.report_edit, name="report_edit"),
     path("directory/", directory.directory, name="directory"),
     path("directory/<slug:slug>/", directory.directory_detail, name="directory_detail"),
 ]

@@ -19,8 +19,8 @@ from alliance_portal.api import CreateWithOutputMixin, ListWithOutputMixin
 from alliance_portal.api_auth import HasScope, get_caller
 from alliance_portal.api_schema import PortalAutoSchema
 from alliance_portal.errors import NotAllowed
+from alliance_portal.filters import UpdatedSinceFilter
 from alliance_portal.idempotency import IdempotentCreateMixin, idempotent
-from members.filters import UPDATED_SINCE_HELP
 from members.models import Organisation
 from members.regions import Province
 from members.rules import MSG_NO_ORGANISATION
@@ -145,9 +145,7 @@ class NoticeFilter(django_filters.FilterSet):
         choices=Notice.Status.choices,
         label=_("Status (members only ever see published and archived notices; the secretariat sees all)"),
     )
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label=UPDATED_SINCE_HELP
-    )
+    updated_since = UpdatedSinceFilter()
     unacknowledged = django_filters.BooleanFilter(
         method="filter_unacknowledged",
         label=_("true: only published notices asking for acknowledgement that your organisation has not acknowledged"),

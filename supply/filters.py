@@ -5,7 +5,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from members.filters import UPDATED_SINCE_HELP, CategoryCodeFilter
+from alliance_portal.filters import UpdatedSinceFilter
+from members.filters import CategoryCodeFilter
 from members.models import RiskLevel
 from members.regions import Province
 
@@ -43,9 +44,7 @@ class SupplyRequestFilter(django_filters.FilterSet):
     stale = django_filters.BooleanFilter(
         method="filter_stale", label=_("Open requests the fab has not re-confirmed for a week (true) or the others")
     )
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label=UPDATED_SINCE_HELP
-    )
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = SupplyRequest
@@ -66,9 +65,7 @@ class CommitmentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Commitment.Status.choices, label=_("Status"))
     request = IdFilter(field_name="request_id", label=_("Supply request id"))
     supplier = django_filters.CharFilter(field_name="supplier__slug", label=_("Short name (slug) of the supplier"))
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label=UPDATED_SINCE_HELP
-    )
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Commitment

@@ -34,6 +34,7 @@ ENTRY_MODULES = {"notices.alerts.registry"}
 MEMBERS_MAY_USE = {
     "alliance_portal.errors",
     "alliance_portal.demo",
+    "alliance_portal.filters",
     "alliance_portal.api",
     "alliance_portal.api_auth",
     "alliance_portal.api_schema",

@@ -6,6 +6,7 @@
 - `registry`: sites, risk areas, material categories, the secretariat's contacts;
 - `api_keys`: partners' API keys (issue, relabel, revoke);
 - `importing`: CSV / Excel import and export of the registry, all or nothing;
+- `reports`: members' status reports (filed through members.services_reports) and who has not reported;
 - `common`: a service's refusal on a change page as a message, adopting a row a service created.
 
 Writes with rules (approval, suspension, withdrawal, API keys, roles, invitations) go through members.services with
@@ -14,4 +15,4 @@ later is deleted here: organisations are withdrawn, keys revoked, users deactiva
 changed what, and offers no revert.
 """
 
-from . import api_keys, organisations, people, registry  # noqa: F401 - importing registers the admins
+from . import api_keys, organisations, people, registry, reports  # noqa: F401 - importing registers the admins

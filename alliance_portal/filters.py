@@ -1,0 +1,44 @@
+"""Filters every API list shares. `UpdatedSinceFilter` is the one place where a date-time from a query string is
+read: whatever the input (an offset beyond ±15:59 that PostgreSQL cannot hold, a year at the edge of the calendar,
+a local time that does not exist), it is a 400 naming the parameter or a UTC time the database accepts, never a
+500."""
+
+from datetime import UTC
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
+
+UPDATED_SINCE_HELP = _("Only records changed at or after this ISO 8601 date and time, e.g. 2020-02-01T08:00:00+08:00.")
+
+
+class BoundedIsoDateTimeField(IsoDateTimeField):
+    default_error_messages = {
+        "out_of_range": _("Give a date and time between the years 1 and 9999, with a UTC offset within ±15:59."),
+    }
+
+    def to_python(self, value):
+        try:
+            parsed = super().to_python(value)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range") from None
+        if parsed is None:
+            return None
+        offset = parsed.utcoffset()
+        if offset is not None and abs(offset.total_seconds()) >= 16 * 3600:
+            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range")
+        try:
+            # The database gets UTC: no offset it might not hold, and the same instant.
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range") from None
+
+
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    field_class = BoundedIsoDateTimeField
+
+    def __init__(self, field_name: str = "updated_at", **kwargs):
+        kwargs.setdefault("lookup_expr", "gte")
+        kwargs.setdefault("label", UPDATED_SINCE_HELP)
+        super().__init__(field_name=field_name, **kwargs)
