@@ -111,6 +111,9 @@ class StatusReport(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Set before a save, django-simple-history writes it as the reason of the history row (declared, not assigned:
+    # the attribute exists only when a service sets it).
+    _change_reason: str
     objects = StatusReportQuerySet.as_manager()
 
     class Meta:
