@@ -54,12 +54,11 @@ def exception_handler(exc, context):
         set_rollback()
         return Response({"detail": exc.message, "code": exc.code, **exc.extra}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, NotAllowed):
-        # A service refused the caller (standing, role, party): the service's own words, and a code.
-        exc = exceptions.PermissionDenied(exc.message, code=exc.code)
-    elif isinstance(exc, PermissionError) and exc.errno is None:
-        # A service refused the caller's role (no errno: raised by our code, not by the operating system).
-        exc = exceptions.PermissionDenied(_("Your organisation or role cannot do this."))
-    elif isinstance(exc, DjangoValidationError):
+        # A service refused the caller (standing, role, party): the service's own words, and a code a program can
+        # act on. The built-in PermissionError is the operating system's, never a caller's: it stays a 500.
+        set_rollback()
+        return Response({"detail": str(exc.message), "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, DjangoValidationError):
         # Services and model validators speak Django; the API answers 400 naming each field, as for serializers.
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, IntegrityError):

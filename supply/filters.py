@@ -10,10 +10,7 @@ from members.filters import CategoryCodeFilter
 from members.models import RiskLevel
 from members.regions import Province
 
-from .models import Commitment, SupplyRequest, SupplyRequestQuerySet
-from .selectors import stale_cutoff
-
-OPEN = SupplyRequestQuerySet.OPEN_STATUSES
+from .models import Commitment, SupplyRequest
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -51,14 +48,13 @@ class SupplyRequestFilter(django_filters.FilterSet):
         fields = []
 
     def filter_open(self, queryset, name, value):
-        return queryset.filter(status__in=OPEN) if value else queryset.exclude(status__in=OPEN)
+        return queryset.open() if value else queryset.not_open()
 
     def filter_city(self, queryset, name, value):
         return queryset.filter(Q(site__city=value.strip()) | Q(site__city_en__iexact=value.strip()))
 
     def filter_stale(self, queryset, name, value):
-        stale = Q(status__in=OPEN, confirmed_at__lt=stale_cutoff())
-        return queryset.filter(stale) if value else queryset.exclude(stale)
+        return queryset.stale() if value else queryset.not_stale()
 
 
 class CommitmentFilter(django_filters.FilterSet):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import MaterialCategory, Organisation, RiskLevel
 from members.regions import Province
 
-from .models import Commitment, SupplyRequest, Unit, Urgency
+from .models import Commitment, SupplyRequest, SupplyRequestQuerySet, Unit, Urgency
 from .services import REQUEST_FIELDS
 
 CURRENCIES = [("CNY", _("CNY (yuan)")), ("USD", _("USD")), ("EUR", _("EUR")), ("JPY", _("JPY")), ("KRW", _("KRW"))]
@@ -193,7 +193,7 @@ class SupplierQueueFilterForm(forms.Form):
         return {"category": data.get("category")}
 
 
-OPEN = [(value, label) for value, label in SupplyRequest.Status.choices if value in ("submitted", "approved")]
+OPEN = [(value, label) for value, label in SupplyRequest.Status.choices if value in SupplyRequestQuerySet.OPEN_STATUSES]
 YES_NO = [("", _("Any")), ("yes", _("Stale only")), ("no", _("Fresh only"))]
 
 

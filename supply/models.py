@@ -1,3 +1,4 @@
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -37,11 +38,42 @@ un_number_validator = RegexValidator(r"^UN\d{4}$", _("Write the UN number as UN 
 POSITIVE = MinValueValidator(Decimal("0.001"))
 
 
+def request_stale_cutoff(now: datetime | None = None) -> datetime:
+    """Open requests last confirmed by their fab before this moment are stale."""
+    return (now or timezone.now()) - timedelta(days=settings.SUPPLY_STALE_AFTER_DAYS)
+
+
+def capacity_stale_cutoff(now: datetime | None = None) -> datetime:
+    """Capacity figures last confirmed before this moment are stale."""
+    return (now or timezone.now()) - timedelta(days=settings.SUPPLY_CAPACITY_STALE_AFTER_DAYS)
+
+
 class SupplyRequestQuerySet(models.QuerySet):
+    # The statuses of the queue (waiting to be served); every door asks `open()` / `is_open`, never a copy.
     OPEN_STATUSES = ("submitted", "approved")
+    # The statuses after which nothing more happens to a request.
+    CLOSED_STATUSES = ("rejected", "cancelled", "fulfilled")
 
     def open(self):
         return self.filter(status__in=self.OPEN_STATUSES)
+
+    def not_open(self):
+        return self.exclude(status__in=self.OPEN_STATUSES)
+
+    def not_closed(self):
+        """Drafts and open requests: the ones whose priority still matters."""
+        return self.exclude(status__in=self.CLOSED_STATUSES)
+
+    @classmethod
+    def stale_condition(cls, *, now: datetime | None = None) -> Q:
+        """The stale rule as a filter: open, and not re-confirmed for SUPPLY_STALE_AFTER_DAYS."""
+        return Q(status__in=cls.OPEN_STATUSES, confirmed_at__lt=request_stale_cutoff(now))
+
+    def stale(self, *, now: datetime | None = None):
+        return self.filter(self.stale_condition(now=now))
+
+    def not_stale(self, *, now: datetime | None = None):
+        return self.exclude(self.stale_condition(now=now))
 
     def queue(self):
         """The priority queue: open requests, highest priority first (one indexed query)."""
@@ -114,7 +146,7 @@ class SupplyRequest(models.Model):
             models.Index(
                 fields=["-priority", "submitted_at", "id"],
                 name="supply_queue_idx",
-                condition=Q(status__in=["submitted", "approved"]),
+                condition=Q(status__in=list(SupplyRequestQuerySet.OPEN_STATUSES)),
             ),
             # Lists of every status (a fab's history, a partner's full sync) keep the same order without a sort.
             models.Index(fields=["-priority", "submitted_at", "id"], name="supply_priority_idx"),
@@ -157,10 +189,13 @@ class SupplyRequest(models.Model):
         return _fill_state(self.qty_delivered, self.quantity)
 
     @property
+    def is_closed(self) -> bool:
+        return self.status in SupplyRequestQuerySet.CLOSED_STATUSES
+
+    @property
     def is_stale(self) -> bool:
-        if self.status not in SupplyRequestQuerySet.OPEN_STATUSES or self.confirmed_at is None:
-            return False
-        return timezone.now() - self.confirmed_at > timezone.timedelta(days=settings.SUPPLY_STALE_AFTER_DAYS)
+        """SupplyRequestQuerySet.stale() for the row in hand (a list shows it without a query per row)."""
+        return self.is_open and self.confirmed_at is not None and self.confirmed_at < request_stale_cutoff()
 
 
 def _fill_state(done: Decimal, wanted: Decimal) -> str:
@@ -268,6 +303,14 @@ class Commitment(models.Model):
         return self.status in CommitmentQuerySet.LIVE_STATUSES
 
 
+class SupplierCapacityQuerySet(models.QuerySet):
+    def stale(self, *, now: datetime | None = None):
+        return self.filter(confirmed_at__lt=capacity_stale_cutoff(now))
+
+    def fresh(self, *, now: datetime | None = None):
+        return self.filter(confirmed_at__gte=capacity_stale_cutoff(now))
+
+
 class SupplierCapacity(models.Model):
     """What a supplier says it can ship of a category, and when it last said so."""
 
@@ -286,6 +329,7 @@ class SupplierCapacity(models.Model):
     confirmed_at = models.DateTimeField(_("last confirmed at"), default=timezone.now)
 
     history = HistoricalRecords()
+    objects = SupplierCapacityQuerySet.as_manager()
 
     class Meta:
         ordering = ["supplier_id", "category__sort_order"]
@@ -300,7 +344,8 @@ class SupplierCapacity(models.Model):
 
     @property
     def is_stale(self) -> bool:
-        return timezone.now() - self.confirmed_at > timezone.timedelta(days=settings.SUPPLY_CAPACITY_STALE_AFTER_DAYS)
+        """SupplierCapacityQuerySet.stale() for the row in hand."""
+        return self.confirmed_at < capacity_stale_cutoff()
 
 
 class Qualification(models.Model):

@@ -4,12 +4,8 @@ Every list here is built so that a page of it costs the same number of queries w
 `select_related`, and the delivery city's current risk level is a correlated subquery, not a look-up per row.
 """
 
-from datetime import datetime, timedelta
-
-from django.conf import settings
 from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from members.models import MaterialCategory, Organisation, RiskArea, RiskLevel
 
@@ -17,15 +13,6 @@ from .models import Commitment, Qualification, RequestTransition, SupplierCapaci
 
 S = SupplyRequest.Status
 REQUEST_JOINS = ("organisation", "site", "category")
-
-
-def stale_cutoff(*, now: datetime | None = None) -> datetime:
-    """Open requests last confirmed before this moment are stale (SupplyRequest.is_stale, as a filter)."""
-    return (now or timezone.now()) - timedelta(days=settings.SUPPLY_STALE_AFTER_DAYS)
-
-
-def capacity_stale_cutoff(*, now: datetime | None = None) -> datetime:
-    return (now or timezone.now()) - timedelta(days=settings.SUPPLY_CAPACITY_STALE_AFTER_DAYS)
 
 
 def with_risk_level(requests: QuerySet[SupplyRequest]) -> QuerySet[SupplyRequest]:
@@ -37,10 +24,7 @@ def with_risk_level(requests: QuerySet[SupplyRequest]) -> QuerySet[SupplyRequest
 def _filter_stale(requests: QuerySet[SupplyRequest], stale: bool | None) -> QuerySet[SupplyRequest]:
     if stale is None:
         return requests
-    cutoff = stale_cutoff()
-    if stale:
-        return requests.filter(status__in=[S.SUBMITTED, S.APPROVED], confirmed_at__lt=cutoff)
-    return requests.exclude(status__in=[S.SUBMITTED, S.APPROVED], confirmed_at__lt=cutoff)
+    return requests.stale() if stale else requests.not_stale()
 
 
 # ---------------------------------------------------------------------------------------------------- fab
@@ -84,7 +68,7 @@ def matching_suppliers(*, request: SupplyRequest) -> QuerySet[Organisation]:
         .only("slug", "name_zh", "name_en", "province", "city", "city_en")
         .annotate(
             is_qualified=Exists(qualified),
-            has_fresh_capacity=Exists(capacity.filter(confirmed_at__gte=capacity_stale_cutoff())),
+            has_fresh_capacity=Exists(capacity.fresh()),
             same_province=Case(
                 When(province=request.site.province, then=Value(True)),
                 default=Value(False),

@@ -8,7 +8,7 @@ from django.utils import translation
 from rest_framework.test import APIRequestFactory
 
 from alliance_portal.api import Conflict, exception_handler
-from alliance_portal.errors import ConflictError
+from alliance_portal.errors import ConflictError, NotAllowed
 
 from .api_helpers import login
 from .members.factories import OrganisationFactory
@@ -131,11 +131,11 @@ def test_service_conflict_is_409_with_its_code_and_details():
     }
 
 
-def test_service_permission_error_is_403():
-    response = handle(PermissionError("only the secretariat may override a priority"))
+def test_a_service_refusal_is_403_with_its_reason_and_code():
+    response = handle(NotAllowed("Only the secretariat can do this.", code="secretariat_only"))
 
     assert response.status_code == 403
-    assert response.data == {"detail": "Your organisation or role cannot do this."}
+    assert response.data == {"detail": "Only the secretariat can do this.", "code": "secretariat_only"}
 
 
 def test_an_operating_system_permission_error_is_not_answered_as_403():

@@ -31,8 +31,13 @@ def forbidden(request: HttpRequest, message: str) -> HttpResponse:
 
 
 def actor_for(request: HttpRequest, membership: Membership | None = None) -> Actor:
-    """The signed-in user as the services know it (with the membership already looked up, if given)."""
-    return actor_for_user(request.user, membership if membership is not None else membership_for(request.user))
+    """The signed-in user as the services know them (members.rules), looked up once per request (with the membership
+    already looked up, if given). The one meaning of "actor" on the web; the API has get_caller(request).actor."""
+    actor = getattr(request, "_portal_actor", None)
+    if actor is None:
+        actor = actor_for_user(request.user, membership if membership is not None else membership_for(request.user))
+        request._portal_actor = actor  # type: ignore[attr-defined]
+    return actor
 
 
 def org_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

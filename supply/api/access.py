@@ -25,17 +25,8 @@ from rest_framework import permissions, serializers
 from alliance_portal.api_auth import Caller, get_caller
 from members.models import Organisation, Site
 
-from ..models import Commitment, SupplyRequest, SupplyRequestQuerySet
+from ..models import Commitment, SupplyRequest
 from ..selectors import REQUEST_JOINS, with_risk_level
-from ..services import Actor
-
-
-def actor_for(request) -> Actor:
-    """The caller as the services know it: a person of an organisation (staff are the secretariat), or a key."""
-    caller = get_caller(request)
-    if caller.api_key is not None:
-        return Actor(organisation=caller.organisation, api_key=caller.api_key)
-    return Actor(user=request.user, organisation=caller.organisation, is_secretariat=caller.is_staff)
 
 
 def sees_private_part(caller: Caller, supply_request: SupplyRequest) -> bool:
@@ -44,13 +35,9 @@ def sees_private_part(caller: Caller, supply_request: SupplyRequest) -> bool:
     )
 
 
-def _kind(caller: Caller) -> str | None:
-    return caller.organisation.kind if caller.organisation is not None else None
-
-
 def visible_requests(caller: Caller) -> QuerySet[SupplyRequest]:
     """The requests this caller may read, with their joins and the delivery city's current risk level."""
-    kind = _kind(caller)
+    kind = caller.actor.kind
     requests = SupplyRequest.objects.select_related(*REQUEST_JOINS)
     if caller.is_staff:
         pass
@@ -68,7 +55,7 @@ def visible_requests(caller: Caller) -> QuerySet[SupplyRequest]:
     elif kind == Organisation.Kind.FAB:
         requests = requests.filter(organisation_id=caller.organisation_id)
     else:
-        requests = requests.filter(status__in=SupplyRequestQuerySet.OPEN_STATUSES)
+        requests = requests.open()
     return with_risk_level(requests)
 
 
@@ -76,7 +63,7 @@ def visible_commitments(caller: Caller) -> QuerySet[Commitment]:
     commitments = Commitment.objects.select_related("supplier", "request", "request__organisation")
     if caller.is_staff:
         return commitments
-    kind = _kind(caller)
+    kind = caller.actor.kind
     if kind == Organisation.Kind.SUPPLIER:
         return commitments.filter(supplier_id=caller.organisation_id)
     if kind == Organisation.Kind.FAB:
@@ -85,33 +72,41 @@ def visible_commitments(caller: Caller) -> QuerySet[Commitment]:
 
 
 class CanWriteSupply(permissions.BasePermission):
-    """Writes need the admin or member role (or a write key) in an organisation in good standing, or the
-    secretariat. On a single record the question waits for the object, so a record the caller cannot see is a 404
-    before this is asked."""
+    """Writes need members.rules' `can_write` (the admin or member role, or a write key, in an organisation in good
+    standing; or the secretariat), answered with the rule's own reason. On a single record the question waits for
+    the object, so a record the caller cannot see is a 404 before this is asked. The services ask again."""
 
     message = _("Your role in your organisation is read-only; ask its administrator.")
 
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS or getattr(view, "detail", False):
             return True
-        return get_caller(request).can_write
+        return self._may_write(request)
 
     def has_object_permission(self, request, view, obj):
-        return request.method in permissions.SAFE_METHODS or get_caller(request).can_write
+        return request.method in permissions.SAFE_METHODS or self._may_write(request)
+
+    def _may_write(self, request) -> bool:
+        actor = get_caller(request).actor
+        refusal = None if actor.can_write else actor.refusal()
+        if refusal is not None:
+            self.message = refusal.message
+            self.code = refusal.code
+        return actor.can_write
 
 
 class IsFab(permissions.BasePermission):
     message = _("Only an IC manufacturer (fab) files supply requests.")
 
     def has_permission(self, request, view):
-        return _kind(get_caller(request)) == Organisation.Kind.FAB
+        return get_caller(request).actor.kind == Organisation.Kind.FAB
 
 
 class IsSupplier(permissions.BasePermission):
     message = _("Only a materials supplier commits supply.")
 
     def has_permission(self, request, view):
-        return _kind(get_caller(request)) == Organisation.Kind.SUPPLIER
+        return get_caller(request).actor.kind == Organisation.Kind.SUPPLIER
 
 
 class IsRequestingFab(permissions.BasePermission):

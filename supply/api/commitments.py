@@ -21,24 +21,12 @@ from .access import (
     IsSupplier,
     OrganisationBriefSerializer,
     ReasonSerializer,
-    actor_for,
     visible_commitments,
     visible_requests,
 )
 
 C = Commitment.Status
 
-# What each party may do to a commitment in each status. supply.services decides (this only tells the caller what
-# it may try): "fab" is the requesting fab, "supplier" the committing supplier.
-ACTIONS: dict[str, dict[str, set[str]]] = {
-    C.OFFERED: {"accept": {"fab", "secretariat"}, "decline": {"fab", "secretariat"}, "withdraw": {"supplier"}},
-    C.ACCEPTED: {
-        "ship": {"supplier", "secretariat"},
-        "decline": {"fab", "secretariat"},
-        "withdraw": {"supplier"},
-    },
-    C.SHIPPED: {"deliver": {"fab", "secretariat"}},
-}
 ACTION_CHOICES = [
     ("accept", _("accept")),
     ("decline", _("decline")),
@@ -85,18 +73,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTION_CHOICES)))
     def get_allowed_actions(self, obj) -> list[str]:
-        caller = get_caller(self.context["request"])
-        if not caller.can_write:
-            return []
-        roles = set()
-        if caller.is_staff:
-            roles.add("secretariat")
-        if caller.organisation_id is not None:
-            if caller.organisation_id == obj.request.organisation_id:
-                roles.add("fab")
-            if caller.organisation_id == obj.supplier_id:
-                roles.add("supplier")
-        return [name for name, who in ACTIONS.get(obj.status, {}).items() if who & roles]
+        return services.allowed_commitment_actions(obj, get_caller(self.context["request"]).actor)
 
 
 class CommitmentWriteSerializer(serializers.ModelSerializer):
@@ -191,7 +168,7 @@ class CommitmentViewSet(
         data = serializer.validated_data
         serializer.instance = services.commitment_create(
             request=data["request"],
-            actor=actor_for(self.request),
+            actor=get_caller(self.request).actor,
             quantity=data["quantity"],
             expected_ship_date=data["expected_ship_date"],
             unit_price=data.get("unit_price"),
@@ -220,7 +197,7 @@ class CommitmentViewSet(
     @idempotent
     def accept(self, request, pk=None):
         commitment = self.get_object()
-        services.commitment_accept(commitment=commitment, actor=actor_for(request))
+        services.commitment_accept(commitment=commitment, actor=get_caller(request).actor)
         return self._answer(commitment)
 
     @_action_schema(
@@ -235,7 +212,7 @@ class CommitmentViewSet(
     def decline(self, request, pk=None):
         commitment = self.get_object()
         reason = self._body(ReasonSerializer)["reason"]
-        services.commitment_decline(commitment=commitment, actor=actor_for(request), reason=reason)
+        services.commitment_decline(commitment=commitment, actor=get_caller(request).actor, reason=reason)
         return self._answer(commitment)
 
     @_action_schema(
@@ -247,7 +224,7 @@ class CommitmentViewSet(
     def withdraw(self, request, pk=None):
         commitment = self.get_object()
         reason = self._body(ReasonSerializer)["reason"]
-        services.commitment_withdraw(commitment=commitment, actor=actor_for(request), reason=reason)
+        services.commitment_withdraw(commitment=commitment, actor=get_caller(request).actor, reason=reason)
         return self._answer(commitment)
 
     @_action_schema(_("The supplier ships an accepted commitment."), ShipSerializer)
@@ -255,7 +232,7 @@ class CommitmentViewSet(
     @idempotent
     def ship(self, request, pk=None):
         commitment = self.get_object()
-        services.commitment_ship(commitment=commitment, actor=actor_for(request), **self._body(ShipSerializer))
+        services.commitment_ship(commitment=commitment, actor=get_caller(request).actor, **self._body(ShipSerializer))
         return self._answer(commitment)
 
     @_action_schema(
@@ -266,5 +243,7 @@ class CommitmentViewSet(
     @idempotent
     def deliver(self, request, pk=None):
         commitment = self.get_object()
-        services.commitment_deliver(commitment=commitment, actor=actor_for(request), **self._body(DeliverSerializer))
+        services.commitment_deliver(
+            commitment=commitment, actor=get_caller(request).actor, **self._body(DeliverSerializer)
+        )
         return self._answer(commitment)

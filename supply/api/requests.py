@@ -1,8 +1,9 @@
-"""`supply-requests`: the priority queue, a fab's requests, and one action per workflow transition."""
+"""`supply-requests`: the priority queue, a fab's requests, and one action per workflow transition (serializers in
+.request_serializers)."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import serializers, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -10,235 +11,33 @@ from alliance_portal.api import ConditionalUpdateMixin, CreateWithOutputMixin, L
 from alliance_portal.api_auth import HasScope, get_caller
 from alliance_portal.api_schema import PortalAutoSchema
 from alliance_portal.idempotency import IdempotentCreateMixin, idempotent
-from members.models import MaterialCategory, RiskLevel, Site
+from alliance_portal.pagination import UncountedPagination
 
-from .. import priority, selectors, services
+from .. import selectors, services
 from ..filters import SupplyRequestFilter
-from ..models import RequestTransition, SupplyRequest
+from ..models import SupplyRequest
 from .access import (
     CanWriteSupply,
     ConflictSerializer,
     IsFab,
     IsRequestingFab,
     OptionalReasonSerializer,
-    OrganisationBriefSerializer,
     ReasonSerializer,
     SeesPrivatePart,
-    SiteBriefSerializer,
-    actor_for,
-    sees_private_part,
     visible_requests,
 )
-from .pagination import UncountedPagination
+
+# settings.SPECTACULAR_SETTINGS names the fill states' enum by this module's path.
+from .request_serializers import FILL_STATES as FILL_STATES
+from .request_serializers import (
+    OverridePrioritySerializer,
+    SuggestedSupplierSerializer,
+    SupplyRequestSerializer,
+    SupplyRequestWriteSerializer,
+    TransitionSerializer,
+)
 
 S = SupplyRequest.Status
-FILL_STATES = [
-    ("nothing", _("Nothing")),
-    ("partial", _("Partly")),
-    ("complete", _("Completely")),
-]
-PRIVATE_REQUEST_FIELDS = ["justification", "override_reason"]
-
-
-class PriorityPartSerializer(serializers.Serializer):
-    factor = serializers.CharField(help_text=_("risk, guarantee, stock, urgency, needed_by or waiting"))
-    value = serializers.JSONField(help_text=_("The input the points come from: a risk level, a number of days, ..."))
-    points = serializers.IntegerField()
-    label = serializers.CharField(help_text=_("The part in words, in the language asked for (Accept-Language)."))
-
-
-class SupplyRequestSerializer(serializers.ModelSerializer):
-    """A supply request. `justification` and `override_reason` are only there for the requesting fab and the
-    secretariat."""
-
-    organization = OrganisationBriefSerializer(source="organisation", read_only=True)
-    site = SiteBriefSerializer(read_only=True)
-    category = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("Material category code"))
-    risk_level = serializers.ChoiceField(
-        choices=RiskLevel.choices,
-        read_only=True,
-        help_text=_("The epidemic risk level in force now in the delivery site's city (an unlisted city is low)."),
-    )
-    priority_explanation = serializers.SerializerMethodField(
-        help_text=_("The parts of the computed score in words, in the language asked for.")
-    )
-    priority_parts = serializers.SerializerMethodField()
-    remaining = serializers.DecimalField(
-        max_digits=14, decimal_places=3, read_only=True, help_text=_("Requested minus committed.")
-    )
-    committed_state = serializers.ChoiceField(choices=FILL_STATES, read_only=True)
-    delivered_state = serializers.ChoiceField(choices=FILL_STATES, read_only=True)
-    is_stale = serializers.BooleanField(
-        read_only=True, help_text=_("Open, and not re-confirmed by the fab within the stale period (7 days).")
-    )
-    allowed_transitions = serializers.SerializerMethodField(
-        help_text=_("The statuses the caller may move the request to now (each has its action).")
-    )
-
-    class Meta:
-        model = SupplyRequest
-        fields = [
-            "id",
-            "organization",
-            "site",
-            "category",
-            "material",
-            "specification",
-            "un_number",
-            "storage",
-            "quantity",
-            "unit",
-            "needed_by",
-            "days_of_stock",
-            "urgency",
-            "justification",
-            "status",
-            "risk_level",
-            "priority",
-            "priority_score",
-            "priority_override",
-            "override_reason",
-            "priority_explanation",
-            "priority_parts",
-            "qty_committed",
-            "qty_in_transit",
-            "qty_delivered",
-            "remaining",
-            "committed_state",
-            "delivered_state",
-            "is_stale",
-            "submitted_at",
-            "confirmed_at",
-            "created_at",
-            "updated_at",
-            "allowed_transitions",
-        ]
-        read_only_fields = [name for name in fields if name not in PRIVATE_REQUEST_FIELDS]
-        # An output-only serializer: the private fields are left "writable" (never used so) only so that the schema
-        # lists them as optional, which they are: the public part comes without them.
-        extra_kwargs = {
-            name: {"required": False, "help_text": _("Requesting fab and secretariat only.")}
-            for name in PRIVATE_REQUEST_FIELDS
-        }
-
-    def get_priority_explanation(self, obj) -> str:
-        return priority.explain(obj.priority_parts)
-
-    @extend_schema_field(PriorityPartSerializer(many=True))
-    def get_priority_parts(self, obj) -> list[dict]:
-        parts = []
-        for part in obj.priority_parts:
-            # describe_part() says "high-risk area +40"; the points have their own field.
-            label = priority.describe_part(part).rpartition(" ")[0]
-            parts.append({"factor": part["factor"], "value": part["value"], "points": part["points"], "label": label})
-        return parts
-
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=S.choices)))
-    def get_allowed_transitions(self, obj) -> list[str]:
-        request = self.context["request"]
-        if not get_caller(request).can_write:
-            return []
-        return services.allowed_transitions(obj, actor_for(request))
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not sees_private_part(get_caller(self.context["request"]), instance):
-            for name in PRIVATE_REQUEST_FIELDS:
-                data.pop(name, None)
-        return data
-
-
-class SupplyRequestWriteSerializer(serializers.ModelSerializer):
-    site = serializers.PrimaryKeyRelatedField(
-        queryset=Site.objects.none(), help_text=_("Id of one of your organisation's sites: where it is delivered.")
-    )
-    category = serializers.SlugRelatedField(
-        slug_field="code", queryset=MaterialCategory.objects.all(), help_text=_("Material category code")
-    )
-    submit = serializers.BooleanField(
-        default=False,
-        write_only=True,
-        help_text=_("true: submit at once to the secretariat; false (default): keep it as an editable draft."),
-    )
-
-    class Meta:
-        model = SupplyRequest
-        fields = [*services.REQUEST_FIELDS, "submit"]
-        # The PostgreSQL column's range, on SQLite too (whose integers are wider), so both answer 400 alike.
-        extra_kwargs = {"days_of_stock": {"max_value": 2**31 - 1}}
-
-    def get_fields(self):
-        fields = super().get_fields()
-        if self.instance is not None:
-            # A draft is submitted with its own action, so an edit cannot skip the checks of submitting.
-            fields.pop("submit")
-        request = self.context.get("request")
-        if request is not None:
-            # Only one's own sites can be named, so nothing is learnt about other organisations' sites.
-            fields["site"].queryset = Site.objects.filter(organisation_id=get_caller(request).organisation_id)
-        return fields
-
-
-class OverridePrioritySerializer(serializers.Serializer):
-    priority = serializers.IntegerField(
-        allow_null=True,
-        min_value=-100000,
-        max_value=100000,
-        help_text=_("The queue position to use instead of the computed score; null clears the override."),
-    )
-    reason = serializers.CharField(max_length=300, help_text=_("Why; kept and shown with the request."))
-
-
-class TransitionSerializer(serializers.ModelSerializer):
-    # Served as "from" and "to" (see get_fields), so the source is named.
-    from_status = serializers.ChoiceField(
-        source="from_status",
-        choices=S.choices,
-        allow_blank=True,
-        read_only=True,
-        help_text=_("Empty for the step that created the draft."),
-    )
-    to_status = serializers.ChoiceField(source="to_status", choices=S.choices, read_only=True)
-    by = serializers.SerializerMethodField(help_text=_("The person, or the API key, who made the change."))
-
-    class Meta:
-        model = RequestTransition
-        fields = ["from_status", "to_status", "by", "at", "reason"]
-        read_only_fields = fields
-
-    def get_fields(self):
-        fields = super().get_fields()
-        # "from" and "to" read best, but are not Python names.
-        fields["from"] = fields.pop("from_status")
-        fields["to"] = fields.pop("to_status")
-        return {name: fields[name] for name in ("from", "to", "by", "at", "reason")}
-
-    def get_by(self, obj) -> str | None:
-        if obj.by is not None:
-            return obj.by.get_full_name() or obj.by.get_username()
-        if obj.by_api_key is not None:
-            return str(
-                _("API key %(prefix)s (%(name)s)") % {"prefix": obj.by_api_key.prefix, "name": obj.by_api_key.name}
-            )
-        return None
-
-
-class SuggestedSupplierSerializer(serializers.Serializer):
-    slug = serializers.CharField()
-    name_zh = serializers.CharField()
-    name_en = serializers.CharField()
-    province = serializers.CharField()
-    city = serializers.CharField()
-    city_en = serializers.CharField()
-    is_qualified = serializers.BooleanField(help_text=_("The fab has qualified this supplier for the category."))
-    has_fresh_capacity = serializers.BooleanField(
-        help_text=_("The supplier confirmed its capacity for the category within the last 14 days.")
-    )
-    same_province = serializers.BooleanField(help_text=_("In the delivery site's province."))
-    capacity_per_week = serializers.DecimalField(max_digits=14, decimal_places=3, allow_null=True)
-    capacity_unit = serializers.CharField(allow_null=True)
-    capacity_lead_time_days = serializers.IntegerField(allow_null=True)
-    capacity_confirmed_at = serializers.DateTimeField(allow_null=True)
 
 
 def _transition_schema(description: str, body=None):
@@ -315,11 +114,13 @@ class SupplyRequestViewSet(
     def perform_create(self, serializer):
         fields = dict(serializer.validated_data)
         submit = fields.pop("submit", False)
-        serializer.instance = services.supply_request_create(actor=actor_for(self.request), submit=submit, **fields)
+        serializer.instance = services.supply_request_create(
+            actor=get_caller(self.request).actor, submit=submit, **fields
+        )
 
     def perform_update(self, serializer):
         serializer.instance = services.supply_request_update(
-            request=serializer.instance, actor=actor_for(self.request), **serializer.validated_data
+            request=serializer.instance, actor=get_caller(self.request).actor, **serializer.validated_data
         )
 
     def get_created_instance(self, instance):
@@ -347,7 +148,7 @@ class SupplyRequestViewSet(
             body.is_valid(raise_exception=True)
             reason = body.validated_data.get("reason", "")
         services.supply_request_transition(
-            request=supply_request, to_status=to_status, actor=actor_for(self.request), reason=reason
+            request=supply_request, to_status=to_status, actor=get_caller(self.request).actor, reason=reason
         )
         return self._answer(supply_request)
 
@@ -397,7 +198,7 @@ class SupplyRequestViewSet(
     @idempotent
     def reconfirm(self, request, pk=None):
         supply_request = self.get_object()
-        services.supply_request_reconfirm(request=supply_request, actor=actor_for(request))
+        services.supply_request_reconfirm(request=supply_request, actor=get_caller(request).actor)
         return self._answer(supply_request)
 
     @_transition_schema(
@@ -414,7 +215,7 @@ class SupplyRequestViewSet(
             request=supply_request,
             priority=body.validated_data["priority"],
             reason=body.validated_data["reason"],
-            actor=actor_for(request),
+            actor=get_caller(request).actor,
         )
         return self._answer(supply_request)
 

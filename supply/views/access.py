@@ -1,8 +1,9 @@
 """Who may open which supply page, and how a page turns a service's answer into what the person sees.
 
 A fab's pages need a membership of a fab, a supplier's pages one of a supplier, and the secretariat's pages a
-staff account; anyone else gets the 403 page. Viewers read; writing (any POST, and the pages that only exist to
-write) needs the admin or member role. The records themselves are looked up through the organisation, so another
+staff account (members.views.access.secretariat_required); anyone else gets the 403 page. Viewers read; writing
+(any POST, and the pages that only exist to write) needs what members.rules calls `can_write`: the admin or member
+role in an organisation in good standing. The records themselves are looked up through the organisation, so another
 organisation's id is a 404 (see the scoped look-ups in each screen's module).
 """
 
@@ -18,22 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alliance_portal.errors import ConflictError, NotAllowed
-from members.models import Membership, Organisation
-from members.selectors import membership_for
-from members.views.access import forbidden, posted
+from members.models import Organisation
+from members.views.access import actor_for, forbidden, posted, secretariat_required
 
 from ..forms import add_service_errors
-from ..services import Actor
 
 __all__ = ["posted", "forbidden", "actor_for", "member_of", "secretariat_required", "act", "form_page"]
-
-
-def actor_for(request: HttpRequest, membership: Membership | None = None) -> Actor:
-    return Actor(
-        user=request.user,
-        organisation=membership.organisation if membership is not None else None,
-        is_secretariat=request.user.is_staff,
-    )
 
 
 _WRONG_KIND = {
@@ -43,40 +34,30 @@ _WRONG_KIND = {
 
 
 def member_of(kind: str, *, write: bool = False) -> Callable:
-    """The view receives the user's membership of an organisation of this kind; with `write`, viewers get a 403,
-    and so does any POST from a viewer whatever the view."""
+    """The view receives the user's Actor, of an organisation of this kind. With `write`, and for any POST, an actor
+    that may not write (members.rules: a viewer, or an organisation suspended or withdrawn) gets the 403 page
+    with the rule's own reason; the services ask the same question again."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            membership = membership_for(request.user)
-            if membership is None or membership.organisation.kind != kind:
+            actor = actor_for(request)
+            if actor.kind != kind:
                 return forbidden(request, str(_WRONG_KIND[kind]))
-            if (write or request.method == "POST") and not membership.can_write:
-                return forbidden(request, _("Your role in your organisation is read-only; ask its administrator."))
-            return view(request, membership, *args, **kwargs)
+            if (write or request.method == "POST") and not actor.can_write:
+                return _refused(request, actor.refusal())
+            return view(request, actor, *args, **kwargs)
 
         return wrapper
 
     return decorator
 
 
-def secretariat_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_staff:
-            return forbidden(request, _("Only the secretariat can open this page."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _refused(request: HttpRequest, error: Exception | None = None) -> HttpResponse:
-    if isinstance(error, NotAllowed):
-        return forbidden(request, str(error.message))
-    return forbidden(request, _("Your organisation or role cannot do this."))
+def _refused(request: HttpRequest, error: NotAllowed | None) -> HttpResponse:
+    if error is None:
+        return forbidden(request, _("Your organisation or role cannot do this."))
+    return forbidden(request, str(error.message))
 
 
 def act(request: HttpRequest, call: Callable[[], object], *, done: str | Callable[[object], str], then: str):
@@ -85,7 +66,7 @@ def act(request: HttpRequest, call: Callable[[], object], *, done: str | Callabl
     A refused transition is a message and nothing changes (the service's transaction rolled back)."""
     try:
         result = call()
-    except (NotAllowed, PermissionError) as error:
+    except NotAllowed as error:
         return _refused(request, error)
     except ConflictError as error:
         messages.error(request, error.message)
@@ -114,7 +95,7 @@ def form_page(
     if request.method == "POST" and form.is_valid():
         try:
             result = save(form.cleaned_data)
-        except (NotAllowed, PermissionError) as error:
+        except NotAllowed as error:
             return _refused(request, error)
         except ConflictError as error:
             messages.error(request, error.message)

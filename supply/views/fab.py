@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from alliance_portal.errors import ConflictError
-from members.models import Membership, Organisation
+from alliance_portal.errors import ConflictError, NotAllowed
+from members.models import Organisation
+from members.rules import Actor
 
 from .. import services
 from ..forms import (
@@ -31,7 +32,7 @@ from ..selectors import (
     request_commitments,
     request_transitions,
 )
-from .access import act, actor_for, forbidden, form_page, member_of, posted
+from .access import act, forbidden, form_page, member_of, posted
 
 S = SupplyRequest.Status
 C = Commitment.Status
@@ -42,14 +43,14 @@ fab_reader = member_of(Organisation.Kind.FAB)
 fab_writer = member_of(Organisation.Kind.FAB, write=True)
 
 
-def _own_request(membership: Membership, pk: int) -> SupplyRequest:
+def _own_request(actor: Actor, pk: int) -> SupplyRequest:
     """One of the fab's own requests; another organisation's is a 404, as if it did not exist."""
-    return get_object_or_404(fab_requests(organisation=membership.organisation), pk=pk)
+    return get_object_or_404(fab_requests(organisation=actor.organisation), pk=pk)
 
 
-def _own_commitment(membership: Membership, request_pk: int, pk: int) -> Commitment:
+def _own_commitment(actor: Actor, request_pk: int, pk: int) -> Commitment:
     commitments = Commitment.objects.filter(
-        request__organisation=membership.organisation, request_id=request_pk
+        request__organisation=actor.organisation, request_id=request_pk
     ).select_related("supplier", "request", "request__organisation", "request__site", "request__category")
     return get_object_or_404(commitments, pk=pk)
 
@@ -60,11 +61,11 @@ def _detail_url(pk: int) -> str:
 
 @require_safe
 @fab_reader
-def request_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+def request_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = RequestFilterForm(request.GET or None)
-    requests = fab_requests(organisation=membership.organisation, **form.filters())
+    requests = fab_requests(organisation=actor.organisation, **form.filters())
     page_obj = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page_obj": page_obj, "can_write": membership.can_write}
+    context = {"form": form, "page_obj": page_obj, "can_write": actor.can_write}
     return render(request, "supply/fab/request_list.html", context)
 
 
@@ -76,15 +77,17 @@ def _saved_message(supply_request: SupplyRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 @fab_writer
-def request_create(request: HttpRequest, membership: Membership) -> HttpResponse:
-    form = SupplyRequestForm(posted(request), organisation=membership.organisation)
+def request_create(request: HttpRequest, actor: Actor) -> HttpResponse:
+    form = SupplyRequestForm(posted(request), organisation=actor.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             created = services.supply_request_create(
-                actor=actor_for(request, membership),
+                actor=actor,
                 submit=request.POST.get("action") == "submit",
                 **form.service_fields(),
             )
+        except NotAllowed as error:
+            return forbidden(request, str(error.message))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -95,8 +98,8 @@ def request_create(request: HttpRequest, membership: Membership) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 @fab_writer
-def request_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    supply_request = _own_request(membership, pk)
+def request_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    supply_request = _own_request(actor, pk)
     if supply_request.status != S.DRAFT:
         messages.error(
             request,
@@ -106,18 +109,17 @@ def request_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpR
         return redirect(_detail_url(pk))
     # A copy for the form: a rejected form writes its values onto its instance, and the page shows the original.
     form = SupplyRequestForm(
-        posted(request), instance=SupplyRequest.objects.get(pk=pk), organisation=membership.organisation
+        posted(request), instance=SupplyRequest.objects.get(pk=pk), organisation=actor.organisation
     )
     if request.method == "POST" and form.is_valid():
-        actor = actor_for(request, membership)
         try:
             # Saving and submitting are one step for the person, so they succeed or fail together.
             with transaction.atomic():
                 saved = services.supply_request_update(request=supply_request, actor=actor, **form.service_fields())
                 if request.POST.get("action") == "submit":
                     saved = services.supply_request_transition(request=saved, to_status=S.SUBMITTED, actor=actor)
-        except PermissionError:
-            return forbidden(request, _("Only the requesting fab edits its request."))
+        except NotAllowed as error:
+            return forbidden(request, str(error.message))
         except ConflictError as error:
             messages.error(request, error.message)
             return redirect(_detail_url(pk))
@@ -131,20 +133,21 @@ def request_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpR
 
 @require_safe
 @fab_reader
-def request_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    supply_request = _own_request(membership, pk)
-    allowed = services.allowed_transitions(supply_request, actor_for(request, membership))
+def request_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    supply_request = _own_request(actor, pk)
+    allowed = services.allowed_transitions(supply_request, actor)
     commitments = list(request_commitments(request=supply_request))
-    qualified = qualified_supplier_ids(fab=membership.organisation, category=supply_request.category)
+    qualified = qualified_supplier_ids(fab=actor.organisation, category=supply_request.category)
     for commitment in commitments:
         commitment.is_qualified = commitment.supplier_id in qualified
-    closed = supply_request.status in (S.REJECTED, S.CANCELLED, S.FULFILLED)
     context = {
         "supply_request": supply_request,
         "transitions": list(request_transitions(request=supply_request)),
         "commitments": commitments,
-        "matching": [] if closed else list(matching_suppliers(request=supply_request)[:MATCHING_SHOWN]),
-        "can_write": membership.can_write,
+        "matching": []
+        if supply_request.is_closed
+        else list(matching_suppliers(request=supply_request)[:MATCHING_SHOWN]),
+        "can_write": actor.can_write,
         "can_edit": supply_request.status == S.DRAFT,
         "can_submit": S.SUBMITTED in allowed,
         "can_cancel": S.CANCELLED in allowed,
@@ -156,13 +159,11 @@ def request_detail(request: HttpRequest, membership: Membership, pk: int) -> Htt
 
 @require_POST
 @fab_writer
-def request_submit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    supply_request = _own_request(membership, pk)
+def request_submit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    supply_request = _own_request(actor, pk)
     return act(
         request,
-        lambda: services.supply_request_transition(
-            request=supply_request, to_status=S.SUBMITTED, actor=actor_for(request, membership)
-        ),
+        lambda: services.supply_request_transition(request=supply_request, to_status=S.SUBMITTED, actor=actor),
         done=_saved_message,
         then=_detail_url(pk),
     )
@@ -170,13 +171,13 @@ def request_submit(request: HttpRequest, membership: Membership, pk: int) -> Htt
 
 @require_http_methods(["GET", "POST"])
 @fab_writer
-def request_cancel(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    supply_request = _own_request(membership, pk)
+def request_cancel(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    supply_request = _own_request(actor, pk)
     return form_page(
         request,
         form=ReasonForm(posted(request)),
         save=lambda data: services.supply_request_transition(
-            request=supply_request, to_status=S.CANCELLED, actor=actor_for(request, membership), reason=data["reason"]
+            request=supply_request, to_status=S.CANCELLED, actor=actor, reason=data["reason"]
         ),
         done=_("Request #%(id)s has been cancelled; open offers against it were declined.") % {"id": pk},
         then=_detail_url(pk),
@@ -192,11 +193,11 @@ def request_cancel(request: HttpRequest, membership: Membership, pk: int) -> Htt
 
 @require_POST
 @fab_writer
-def request_reconfirm(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    supply_request = _own_request(membership, pk)
+def request_reconfirm(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    supply_request = _own_request(actor, pk)
     return act(
         request,
-        lambda: services.supply_request_reconfirm(request=supply_request, actor=actor_for(request, membership)),
+        lambda: services.supply_request_reconfirm(request=supply_request, actor=actor),
         done=_("Thank you: request #%(id)s is confirmed as still needed.") % {"id": pk},
         then=_detail_url(pk),
     )
@@ -204,13 +205,11 @@ def request_reconfirm(request: HttpRequest, membership: Membership, pk: int) -> 
 
 @require_POST
 @fab_writer
-def request_close(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    supply_request = _own_request(membership, pk)
+def request_close(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    supply_request = _own_request(actor, pk)
     return act(
         request,
-        lambda: services.supply_request_transition(
-            request=supply_request, to_status=S.FULFILLED, actor=actor_for(request, membership)
-        ),
+        lambda: services.supply_request_transition(request=supply_request, to_status=S.FULFILLED, actor=actor),
         done=_("Request #%(id)s is closed as fulfilled.") % {"id": pk},
         then=_detail_url(pk),
     )
@@ -218,8 +217,8 @@ def request_close(request: HttpRequest, membership: Membership, pk: int) -> Http
 
 @require_http_methods(["GET", "POST"])
 @fab_writer
-def qualification_add(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    supply_request = _own_request(membership, pk)
+def qualification_add(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    supply_request = _own_request(actor, pk)
     form = QualificationForm(
         posted(request), category=supply_request.category, initial={"supplier": request.GET.get("supplier")}
     )
@@ -227,10 +226,10 @@ def qualification_add(request: HttpRequest, membership: Membership, pk: int) -> 
         request,
         form=form,
         save=lambda data: services.qualification_add(
-            fab=membership.organisation,
+            fab=actor.organisation,
             supplier=data["supplier"],
             category=supply_request.category,
-            actor=actor_for(request, membership),
+            actor=actor,
             note=data["note"],
         ),
         done=lambda qualification: (
@@ -252,11 +251,11 @@ def qualification_add(request: HttpRequest, membership: Membership, pk: int) -> 
 
 @require_POST
 @fab_writer
-def commitment_accept(request: HttpRequest, membership: Membership, request_pk: int, pk: int) -> HttpResponse:
-    commitment = _own_commitment(membership, request_pk, pk)
+def commitment_accept(request: HttpRequest, actor: Actor, request_pk: int, pk: int) -> HttpResponse:
+    commitment = _own_commitment(actor, request_pk, pk)
     return act(
         request,
-        lambda: services.commitment_accept(commitment=commitment, actor=actor_for(request, membership)),
+        lambda: services.commitment_accept(commitment=commitment, actor=actor),
         done=_("You accepted %(supplier)s's offer; it can now ship.") % {"supplier": commitment.supplier.name},
         then=_detail_url(request_pk),
     )
@@ -264,14 +263,12 @@ def commitment_accept(request: HttpRequest, membership: Membership, request_pk: 
 
 @require_http_methods(["GET", "POST"])
 @fab_writer
-def commitment_decline(request: HttpRequest, membership: Membership, request_pk: int, pk: int) -> HttpResponse:
-    commitment = _own_commitment(membership, request_pk, pk)
+def commitment_decline(request: HttpRequest, actor: Actor, request_pk: int, pk: int) -> HttpResponse:
+    commitment = _own_commitment(actor, request_pk, pk)
     return form_page(
         request,
         form=ReasonForm(posted(request)),
-        save=lambda data: services.commitment_decline(
-            commitment=commitment, actor=actor_for(request, membership), reason=data["reason"]
-        ),
+        save=lambda data: services.commitment_decline(commitment=commitment, actor=actor, reason=data["reason"]),
         done=_("You declined %(supplier)s's offer; its quantity is open again.")
         % {"supplier": commitment.supplier.name},
         then=_detail_url(request_pk),
@@ -288,15 +285,15 @@ def commitment_decline(request: HttpRequest, membership: Membership, request_pk:
 
 @require_http_methods(["GET", "POST"])
 @fab_writer
-def commitment_deliver(request: HttpRequest, membership: Membership, request_pk: int, pk: int) -> HttpResponse:
-    commitment = _own_commitment(membership, request_pk, pk)
+def commitment_deliver(request: HttpRequest, actor: Actor, request_pk: int, pk: int) -> HttpResponse:
+    commitment = _own_commitment(actor, request_pk, pk)
     form = DeliveryForm(posted(request), initial={"received_quantity": commitment.quantity})
     return form_page(
         request,
         form=form,
         save=lambda data: services.commitment_deliver(
             commitment=commitment,
-            actor=actor_for(request, membership),
+            actor=actor,
             received_quantity=data["received_quantity"],
             delivered_on=data["delivered_on"],
         ),

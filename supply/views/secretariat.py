@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from alliance_portal.errors import ConflictError
+from alliance_portal.errors import ConflictError, NotAllowed
 
 from .. import services
 from ..forms import BulkActionForm, ClearOverrideForm, OverrideForm, ReasonForm, SecretariatQueueFilterForm
@@ -91,7 +91,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     for supply_request in found:
         try:
             services.supply_request_transition(request=supply_request, to_status=to_status, actor=actor, reason=reason)
-        except ConflictError as error:
+        except (ConflictError, NotAllowed) as error:
             refused.append(f"#{supply_request.pk}: {error.message}")
         else:
             done.append(f"#{supply_request.pk}")
@@ -124,7 +124,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "transitions": list(request_transitions(request=supply_request)),
         "commitments": commitments,
         "matching": list(matching_suppliers(request=supply_request)[:MATCHING_SHOWN])
-        if supply_request.status in (S.DRAFT, S.SUBMITTED, S.APPROVED)
+        if not supply_request.is_closed
         else [],
         "can_approve": S.APPROVED in allowed,
         "can_reject": S.REJECTED in allowed,

@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from alliance_portal.errors import ConflictError
-from members.models import MaterialCategory, Membership, Organisation
+from alliance_portal.errors import ConflictError, NotAllowed
+from members.models import MaterialCategory, Organisation
+from members.rules import Actor
 
 from .. import services
 from ..forms import (
@@ -36,7 +37,7 @@ from ..selectors import (
     supplier_queue,
     supplier_visible_requests,
 )
-from .access import act, actor_for, form_page, member_of, posted
+from .access import act, forbidden, form_page, member_of, posted
 from .paging import queue_page
 
 C = Commitment.Status
@@ -46,42 +47,44 @@ supplier_reader = member_of(Organisation.Kind.SUPPLIER)
 supplier_writer = member_of(Organisation.Kind.SUPPLIER, write=True)
 
 
-def _visible_request(membership: Membership, pk: int) -> SupplyRequest:
+def _visible_request(actor: Actor, pk: int) -> SupplyRequest:
     """A request the supplier may look at (see supplier_visible_requests); anything else is a 404."""
-    return get_object_or_404(supplier_visible_requests(supplier=membership.organisation), pk=pk)
+    return get_object_or_404(supplier_visible_requests(supplier=actor.organisation), pk=pk)
 
 
-def _own_commitment(membership: Membership, pk: int) -> Commitment:
-    return get_object_or_404(supplier_commitments(supplier=membership.organisation), pk=pk)
+def _own_commitment(actor: Actor, pk: int) -> Commitment:
+    return get_object_or_404(supplier_commitments(supplier=actor.organisation), pk=pk)
 
 
 @require_safe
 @supplier_reader
-def queue(request: HttpRequest, membership: Membership) -> HttpResponse:
-    supplier = membership.organisation
+def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
+    supplier = actor.organisation
     form = SupplierQueueFilterForm(request.GET or None, supplier=supplier)
     page_obj = queue_page(
         supplier_queue(supplier=supplier, **form.filters()), page=request.GET.get("page"), per_page=PAGE_SIZE
     )
-    return render(request, "supply/supplier/queue.html", {"form": form, "page_obj": page_obj})
+    return render(
+        request, "supply/supplier/queue.html", {"form": form, "page_obj": page_obj, "can_write": actor.can_write}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @supplier_reader
-def request_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+def request_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     """The request's public part, the supplier's own commitments to it, and the form to commit (POST)."""
-    supply_request = _visible_request(membership, pk)
+    supply_request = _visible_request(actor, pk)
     form = CommitmentForm(posted(request))
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            commitment = services.commitment_create(
-                request=supply_request, actor=actor_for(request, membership), **form.cleaned_data
-            )
+            commitment = services.commitment_create(request=supply_request, actor=actor, **form.cleaned_data)
+        except NotAllowed as error:
+            return forbidden(request, str(error.message))
         except ConflictError as error:
             # Nothing was saved; the figures below are re-read so they agree with the message.
             messages.error(request, error.message)
-            supply_request = _visible_request(membership, pk)
+            supply_request = _visible_request(actor, pk)
             status = 409
         except ValidationError as error:
             add_service_errors(form, error)
@@ -101,9 +104,9 @@ def request_detail(request: HttpRequest, membership: Membership, pk: int) -> Htt
             return redirect("supply:supplier_request", pk=pk)
     context = {
         "supply_request": supply_request,
-        "own_commitments": list(request_commitments(request=supply_request, supplier=membership.organisation)),
+        "own_commitments": list(request_commitments(request=supply_request, supplier=actor.organisation)),
         "form": form,
-        "can_commit": membership.can_write
+        "can_commit": actor.can_write
         and supply_request.status == SupplyRequest.Status.APPROVED
         and supply_request.remaining > 0,
     }
@@ -112,24 +115,22 @@ def request_detail(request: HttpRequest, membership: Membership, pk: int) -> Htt
 
 @require_safe
 @supplier_reader
-def commitment_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+def commitment_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = CommitmentFilterForm(request.GET or None)
-    commitments = supplier_commitments(supplier=membership.organisation, **form.filters())
+    commitments = supplier_commitments(supplier=actor.organisation, **form.filters())
     page_obj = Paginator(commitments, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page_obj": page_obj, "can_write": membership.can_write}
+    context = {"form": form, "page_obj": page_obj, "can_write": actor.can_write}
     return render(request, "supply/supplier/commitment_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @supplier_writer
-def commitment_withdraw(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    commitment = _own_commitment(membership, pk)
+def commitment_withdraw(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    commitment = _own_commitment(actor, pk)
     return form_page(
         request,
         form=ReasonForm(posted(request)),
-        save=lambda data: services.commitment_withdraw(
-            commitment=commitment, actor=actor_for(request, membership), reason=data["reason"]
-        ),
+        save=lambda data: services.commitment_withdraw(commitment=commitment, actor=actor, reason=data["reason"]),
         done=_("Your commitment to request #%(id)s is withdrawn; its quantity is open again.")
         % {"id": commitment.request_id},
         then=reverse("supply:commitment_list"),
@@ -146,12 +147,12 @@ def commitment_withdraw(request: HttpRequest, membership: Membership, pk: int) -
 
 @require_http_methods(["GET", "POST"])
 @supplier_writer
-def commitment_ship(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    commitment = _own_commitment(membership, pk)
+def commitment_ship(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    commitment = _own_commitment(actor, pk)
     return form_page(
         request,
         form=ShipForm(posted(request)),
-        save=lambda data: services.commitment_ship(commitment=commitment, actor=actor_for(request, membership), **data),
+        save=lambda data: services.commitment_ship(commitment=commitment, actor=actor, **data),
         done=_("Shipment to %(fab)s is recorded; the fab confirms delivery when it arrives.")
         % {"fab": commitment.request.organisation.name},
         then=reverse("supply:commitment_list"),
@@ -167,8 +168,8 @@ def commitment_ship(request: HttpRequest, membership: Membership, pk: int) -> Ht
 
 @require_safe
 @supplier_reader
-def capacity(request: HttpRequest, membership: Membership) -> HttpResponse:
-    supplier = membership.organisation
+def capacity(request: HttpRequest, actor: Actor) -> HttpResponse:
+    supplier = actor.organisation
     capacities = list(supplier_capacities(supplier=supplier))
     stated = {c.category_id for c in capacities}
     missing = [
@@ -181,7 +182,7 @@ def capacity(request: HttpRequest, membership: Membership) -> HttpResponse:
     context = {
         "capacities": capacities,
         "missing": missing,
-        "can_write": membership.can_write,
+        "can_write": actor.can_write,
         "stale_after_days": settings.SUPPLY_CAPACITY_STALE_AFTER_DAYS,
     }
     return render(request, "supply/supplier/capacity.html", context)
@@ -189,8 +190,8 @@ def capacity(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @supplier_writer
-def capacity_save(request: HttpRequest, membership: Membership) -> HttpResponse:
-    supplier = membership.organisation
+def capacity_save(request: HttpRequest, actor: Actor) -> HttpResponse:
+    supplier = actor.organisation
     initial = {}
     existing = (
         SupplierCapacity.objects.filter(supplier=supplier, category__code=request.GET.get("category", ""))
@@ -210,7 +211,7 @@ def capacity_save(request: HttpRequest, membership: Membership) -> HttpResponse:
     return form_page(
         request,
         form=CapacityForm(posted(request), supplier=supplier, initial=initial),
-        save=lambda data: services.capacity_save(actor=actor_for(request, membership), **data),
+        save=lambda data: services.capacity_save(actor=actor, **data),
         done=lambda saved: (
             _("Your capacity for %(category)s is saved and confirmed as of today.") % {"category": saved.category.name}
         ),
@@ -225,15 +226,15 @@ def capacity_save(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @require_POST
 @supplier_writer
-def capacity_confirm(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+def capacity_confirm(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     """One click: the figures still hold, so they are saved again as of now."""
     current = get_object_or_404(
-        SupplierCapacity.objects.filter(supplier=membership.organisation).select_related("category"), pk=pk
+        SupplierCapacity.objects.filter(supplier=actor.organisation).select_related("category"), pk=pk
     )
     return act(
         request,
         lambda: services.capacity_save(
-            actor=actor_for(request, membership),
+            actor=actor,
             category=current.category,
             quantity_per_week=current.quantity_per_week,
             unit=current.unit,

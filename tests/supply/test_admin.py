@@ -541,9 +541,10 @@ def test_no_supply_model_can_be_reverted_from_history(admin_client):
 def test_a_long_override_reason_is_kept_whole_on_the_row_and_a_too_long_one_refused(secretariat):
     from django.core.exceptions import ValidationError
 
+    from members.rules import actor_for_user
     from supply import services
 
-    actor = services.Actor(user=secretariat, is_secretariat=True)
+    actor = actor_for_user(secretariat)
     request = SupplyRequestFactory(status=S.APPROVED)
     reason = "The fab's line 2 stops tonight; confirmed by phone with the plant manager and the logistics firm. " * 2
     services.supply_request_override_priority(request=request, priority=120, reason=reason, actor=actor)

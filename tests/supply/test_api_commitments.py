@@ -8,16 +8,14 @@ import pytest
 from django.utils import timezone
 
 from alliance_portal.models import IdempotencyKey
+from members.rules import Actor
 from supply import services
 from supply.models import Commitment, SupplyRequest
-from supply.services import Actor
 
 from ..api_helpers import login, query_count
 from ..members.factories import MembershipFactory, SiteFactory
-from .api_fixtures import *  # noqa: F403
-from .api_fixtures import FAB_ROLES, FAB_WRITERS_API, ROLES, SUPPLIER_ROLES, TODAY, C, S, post, supply_client
 from .factories import CommitmentFactory, SupplierFactory, SupplyRequestFactory
-from .web_fixtures import snapshot
+from .helpers import FAB_ROLES, FAB_WRITERS_API, ROLES, SUPPLIER_ROLES, TODAY, C, S, post, snapshot, supply_client
 
 # Declared, not only reached through fixtures, so pytest-django orders these before transactional tests.
 pytestmark = pytest.mark.django_db
@@ -60,7 +58,7 @@ def rival_commitment(approved, rival):
     supplier, user = rival
     return services.commitment_create(
         request=approved,
-        actor=Actor(user=user, organisation=supplier),
+        actor=Actor(user=user, organisation=supplier, role="admin"),
         quantity=Decimal(5),
         expected_ship_date=TODAY(),
         unit_price=Decimal("999.00"),

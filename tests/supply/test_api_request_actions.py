@@ -11,8 +11,6 @@ from supply.models import RequestTransition, SupplyRequest
 
 from ..api_helpers import login
 from ..members.factories import SiteFactory
-from .api_fixtures import *  # noqa: F403
-from .api_fixtures import FAB_ROLES, FAB_WRITERS_API, ROLES, SUPPLIER_ROLES, S, post, supply_client
 from .factories import (
     QualificationFactory,
     SupplierCapacityFactory,
@@ -20,7 +18,7 @@ from .factories import (
     SupplyRequestFactory,
     category,
 )
-from .web_fixtures import snapshot
+from .helpers import FAB_ROLES, FAB_WRITERS_API, ROLES, SUPPLIER_ROLES, S, post, snapshot, supply_client
 
 # Declared, not only reached through fixtures, so pytest-django orders these before transactional tests.
 pytestmark = pytest.mark.django_db

@@ -11,16 +11,25 @@ from django.utils import timezone
 
 from alliance_portal.models import IdempotencyKey
 from members.models import RiskArea
+from members.rules import Actor
 from supply import services
 from supply.models import RequestTransition, SupplyRequest
-from supply.services import Actor
 
 from ..api_helpers import login, query_count
 from ..members.factories import RiskAreaFactory, SiteFactory
-from .api_fixtures import *  # noqa: F403
-from .api_fixtures import FAB_ROLES, ROLES, SUPPLIER_ROLES, TODAY, S, new_request_body, post, supply_client
 from .factories import SupplyRequestFactory, category
-from .web_fixtures import request_fields, snapshot
+from .helpers import (
+    FAB_ROLES,
+    ROLES,
+    SUPPLIER_ROLES,
+    TODAY,
+    S,
+    new_request_body,
+    post,
+    request_fields,
+    snapshot,
+    supply_client,
+)
 
 # Declared, not only reached through fixtures, so pytest-django orders these before transactional tests.
 pytestmark = pytest.mark.django_db
@@ -44,7 +53,7 @@ def other_fab_site(other_fab):
 
 @pytest.fixture
 def other_fab_actor(other_fab, other_fab_user):
-    return Actor(user=other_fab_user, organisation=other_fab)
+    return Actor(user=other_fab_user, organisation=other_fab, role="admin")
 
 
 def file(actor, site, material, *, submit=True, approve_by=None, **overrides):

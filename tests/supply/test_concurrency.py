@@ -15,9 +15,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from members.models import ApiKey, Organisation
+from members.rules import Actor
 from supply import services
 from supply.models import Commitment, SupplyRequest
-from supply.services import Actor
 
 from ..api_helpers import key_client
 from ..members.factories import OrganisationFactory, SiteFactory, UserFactory, make_api_key
@@ -41,7 +41,7 @@ LIST = "/api/v1/commitments/"
 
 def approved_request(round_no: int) -> SupplyRequest:
     fab = OrganisationFactory(kind=Organisation.Kind.FAB, province="hubei", city="武汉")
-    fab_actor = Actor(user=UserFactory(), organisation=fab)
+    fab_actor = Actor(user=UserFactory(), organisation=fab, role="admin")
     supply_request = services.supply_request_create(
         actor=fab_actor,
         submit=True,

@@ -6,13 +6,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from alliance_portal.errors import ConflictError
+from alliance_portal.errors import ConflictError, NotAllowed
+from members.models import Organisation
+from members.rules import Actor
 from notices.models import Event
 from supply import services
 from supply.models import Commitment, RequestTransition, SupplyRequest
-from supply.services import Actor
 
 from ..members.factories import RiskAreaFactory, SiteFactory, UserFactory
+from ..refusals import refused_by_service, suspended
 from .factories import FabFactory, QualificationFactory, SupplierFactory, SupplyRequestFactory, category
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +29,7 @@ def fab():
 
 @pytest.fixture
 def fab_actor(fab):
-    return Actor(user=UserFactory(), organisation=fab)
+    return Actor(user=UserFactory(), organisation=fab, role="admin")
 
 
 @pytest.fixture
@@ -42,7 +44,7 @@ def supplier():
 
 @pytest.fixture
 def supplier_actor(supplier):
-    return Actor(user=UserFactory(), organisation=supplier)
+    return Actor(user=UserFactory(), organisation=supplier, role="admin")
 
 
 def new_request(actor, *, submit=True, **overrides):
@@ -91,7 +93,7 @@ def test_hazardous_category_needs_un_number(fab_actor):
 
 
 def test_only_a_fab_files_requests(supplier_actor):
-    with pytest.raises(PermissionError):
+    with pytest.raises(NotAllowed):
         new_request(supplier_actor)
 
 
@@ -136,7 +138,7 @@ def test_transitions_not_in_the_workflow_are_refused_and_change_nothing(start, t
 
 def test_fab_cannot_approve_its_own_request(fab_actor):
     request = new_request(fab_actor)
-    with pytest.raises(PermissionError):
+    with pytest.raises(NotAllowed):
         services.supply_request_transition(request=request, to_status=S.APPROVED, actor=fab_actor)
     request.refresh_from_db()
     assert request.status == S.SUBMITTED
@@ -183,7 +185,7 @@ def test_submitted_but_not_approved_request_takes_no_commitment(fab_actor, suppl
 
 def test_supplier_of_another_category_cannot_commit(fab_actor, secretariat_actor):
     request = approved_request(fab_actor, secretariat_actor)
-    gas_supplier = Actor(organisation=SupplierFactory(supplies=["gas"]))
+    gas_supplier = Actor(organisation=SupplierFactory(supplies=["gas"]), role="admin")
     with pytest.raises(ValidationError):
         services.commitment_create(request=request, actor=gas_supplier, quantity=Decimal(1), expected_ship_date=TODAY())
 
@@ -287,7 +289,7 @@ def test_override_needs_a_reason_and_keeps_it(fab_actor, secretariat_actor):
     assert request.priority == 999
     assert request.priority_score != 999
     assert request.history.first().history_change_reason == "Line 2 stops tonight"
-    with pytest.raises(PermissionError):
+    with pytest.raises(NotAllowed):
         services.supply_request_override_priority(request=request, priority=1, reason="mine", actor=fab_actor)
 
 
@@ -307,3 +309,63 @@ def test_reconfirming_refreshes_the_stale_clock(fab_actor):
     services.supply_request_reconfirm(request=request, actor=fab_actor)
     request.refresh_from_db()
     assert not request.is_stale
+
+
+# --- who may: members.rules first, then the record's state ---------------------------------------------------------
+
+
+def test_the_callers_right_is_checked_before_the_records_state(fab, fab_actor, secretariat_actor):
+    request = new_request(fab_actor)
+    services.supply_request_transition(request=request, to_status=S.CANCELLED, actor=fab_actor, reason="twice")
+    suspended(fab)
+    out_of_standing = Actor(organisation=Organisation.objects.get(pk=fab.pk), role="admin")
+
+    # Cancelling a cancelled request is a conflict for anyone who may write; this caller may not write at all.
+    with refused_by_service("organisation_not_in_good_standing"):
+        services.supply_request_transition(request=request, to_status=S.CANCELLED, actor=out_of_standing, reason="x")
+    with pytest.raises(ConflictError):
+        services.supply_request_transition(request=request, to_status=S.CANCELLED, actor=secretariat_actor, reason="x")
+
+
+@pytest.mark.parametrize("role", ["viewer", ""])
+def test_a_viewer_or_a_person_without_a_role_writes_nothing(fab, role):
+    with refused_by_service("read_only"):
+        new_request(Actor(user=UserFactory(), organisation=fab, role=role))
+    assert not SupplyRequest.objects.exists()
+
+
+def test_each_party_does_only_its_own_part_of_a_commitment(fab_actor, secretariat_actor, supplier_actor):
+    commitment = services.commitment_create(
+        request=approved_request(fab_actor, secretariat_actor),
+        actor=supplier_actor,
+        quantity=Decimal(5),
+        expected_ship_date=TODAY(),
+    )
+    stranger = Actor(user=UserFactory(), organisation=SupplierFactory(), role="admin")
+
+    with refused_by_service("not_your_part"):
+        services.commitment_decline(commitment=commitment, actor=supplier_actor, reason="x")
+    with refused_by_service("not_your_part"):
+        services.commitment_withdraw(commitment=commitment, actor=fab_actor, reason="x")
+    with refused_by_service("other_organisation"):
+        services.commitment_accept(commitment=commitment, actor=stranger)
+    # Withdrawing is the supplier's own act: the secretariat declines instead.
+    with refused_by_service("not_your_part"):
+        services.commitment_withdraw(commitment=commitment, actor=secretariat_actor, reason="x")
+    assert Commitment.objects.get(pk=commitment.pk).status == "offered"
+    assert services.allowed_commitment_actions(commitment, supplier_actor) == ["withdraw"]
+    assert services.allowed_commitment_actions(commitment, stranger) == []
+
+
+def test_only_the_requesting_fab_edits_and_reconfirms_not_even_the_secretariat(fab_actor, secretariat_actor):
+    draft = new_request(fab_actor, submit=False)
+    submitted = new_request(fab_actor)
+
+    with refused_by_service("not_the_fab"):
+        services.supply_request_update(request=draft, actor=secretariat_actor, material="x")
+    with refused_by_service("not_the_fab"):
+        services.supply_request_reconfirm(request=submitted, actor=secretariat_actor)
+    with refused_by_service("not_the_fab"):
+        services.supply_request_transition(request=draft, to_status=S.SUBMITTED, actor=secretariat_actor)
+    with refused_by_service("secretariat_only"):
+        services.supply_request_transition(request=submitted, to_status=S.APPROVED, actor=fab_actor)

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from alliance_portal.celery import app
+from members.rules import Actor
 from notices.models import Event
 from supply import services, tasks
 from supply.models import SupplyRequest
-from supply.services import Actor
 
 from ..members.factories import UserFactory
 from .factories import SupplyRequestFactory
@@ -94,7 +94,7 @@ def test_reconfirming_clears_the_report_so_the_next_staleness_is_reported_again(
     tasks.flag_stale_requests.delay()
     assert stale_events(request).count() == 1
 
-    fab = Actor(user=UserFactory(), organisation=request.organisation)
+    fab = Actor(user=UserFactory(), organisation=request.organisation, role="admin")
     services.supply_request_reconfirm(request=request, actor=fab)
     request.refresh_from_db()
     assert request.stale_notified_at is None

@@ -23,8 +23,7 @@ from .factories import (
     SupplyRequestFactory,
     category,
 )
-from .web_fixtures import *  # noqa: F403
-from .web_fixtures import FAB_WRITERS, snapshot
+from .helpers import FAB_WRITERS, snapshot
 
 S = SupplyRequest.Status
 C = Commitment.Status

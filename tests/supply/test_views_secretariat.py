@@ -15,8 +15,7 @@ from supply.models import Commitment, RequestTransition, SupplyRequest
 
 from ..members.factories import RiskAreaFactory, SiteFactory
 from .factories import SupplyRequestFactory, category
-from .web_fixtures import *  # noqa: F403
-from .web_fixtures import request_fields, snapshot
+from .helpers import request_fields, snapshot
 
 S = SupplyRequest.Status
 C = Commitment.Status
@@ -290,10 +289,30 @@ def test_clearing_an_override(client_for, secretariat, submitted, secretariat_ac
     assert response.status_code == 302  # nothing to clear
 
 
-def test_clear_override_for_other_roles(web_role, submitted):
+def test_clear_override_page_is_the_secretariats_only(web_role, submitted, secretariat_actor):
+    services.supply_request_override_priority(request=submitted, priority=300, reason="x", actor=secretariat_actor)
     role, client = web_role
-    response = client.get(_url("secretariat_clear_override", submitted))
-    _expect_denied(role, response)
+    url = _url("secretariat_clear_override", submitted)
+
+    response = client.get(url)
+
+    if not _expect_denied(role, response):
+        # The secretariat sees the form that asks why, for this request, with the way back to it.
+        assert response.status_code == 200
+        assert "reason" in response.context["form"].fields
+        assert f"Clear the priority override of request #{submitted.pk}" in response.content.decode()
+        assert response.context["back_url"] == _url("secretariat_request", submitted)
+    if role != "secretariat":
+        assert _expect_denied(role, client.post(url, {"reason": "mine now"}))
+    submitted.refresh_from_db()
+    assert submitted.priority_override == 300 and submitted.priority == 300  # a GET, or a refused POST, clears nothing
+
+
+def test_clear_override_of_a_request_without_one_goes_back_to_it(client_for, secretariat, submitted):
+    response = client_for(secretariat).get(_url("secretariat_clear_override", submitted), follow=True)
+
+    assert response.redirect_chain == [(_url("secretariat_request", submitted), 302)]
+    assert f"Request #{submitted.pk} has no priority override." in [str(m) for m in response.context["messages"]]
 
 
 def test_secretariat_accepts_and_declines_offers(client_for, secretariat, approved, supplier_actor, qualified):

@@ -23,8 +23,7 @@ from .factories import (
     SupplyRequestFactory,
     category,
 )
-from .web_fixtures import *  # noqa: F403
-from .web_fixtures import snapshot
+from .helpers import snapshot
 
 S = SupplyRequest.Status
 C = Commitment.Status

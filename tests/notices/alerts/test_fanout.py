@@ -4,6 +4,7 @@ import pytest
 from django.db import transaction
 
 from members.models import Contact, Organisation
+from members.rules import Actor
 from notices import events
 from notices.alerts import emit
 from notices.alerts.models import Alert, Channel, ChatRobot, Subscription, WebhookEndpoint
@@ -246,7 +247,7 @@ def test_critical_request_submitted_through_supply_services_emails_the_supplier(
 
     fab = FabFactory()
     site = SiteFactory(organisation=fab)
-    actor = services.Actor(organisation=fab)
+    actor = Actor(organisation=fab, role="admin")
     from datetime import timedelta
 
     from django.utils import timezone
@@ -285,7 +286,7 @@ def test_submitted_request_names_the_suppliers_the_fab_qualified_and_only_they_h
     QualificationFactory(fab=fab, supplier=qualified, category=category("photoresist"))
     with django_capture_on_commit_callbacks(execute=True):
         request = services.supply_request_create(
-            actor=services.Actor(organisation=fab),
+            actor=Actor(organisation=fab, role="admin"),
             submit=True,
             site=SiteFactory(organisation=fab),
             category=category("photoresist"),
@@ -312,10 +313,10 @@ def test_alert_text_names_the_unit_in_the_reader_language(staff, fab, resist_sup
     from django.utils import translation
 
     from notices.alerts.channels.content import content_for
-    from supply.services import _request_payload
+    from supply.services import request_payload
     from tests.supply.factories import SupplyRequestFactory
 
-    payload = _request_payload(SupplyRequestFactory(organisation=fab, unit="L", quantity=50))
+    payload = request_payload(SupplyRequestFactory(organisation=fab, unit="L", quantity=50))
     with translation.override("zh-hans"):
         litres_zh = translation.gettext("litres")
     assert litres_zh != "litres"

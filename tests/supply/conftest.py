@@ -1,47 +1,21 @@
-"""Fixtures of the supply web page tests: a fab (tests/conftest.py's `org`, in Wuhan) with a user per role, a
-supplier of photoresist, another fab, the secretariat, and requests in each state.
-
-Import them into a test module with `from .web_fixtures import *`.
-"""
+"""Fixtures of the supply tests: a fab (tests/conftest.py's `org`, in high-risk Wuhan) with a user per role, a
+supplier of photoresist and gases, another fab, a partner, the secretariat, and requests and commitments in each
+state. Helpers that are not fixtures (roles, request bodies, clients) are in helpers.py."""
 
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from members.models import Membership
+from members.models import Membership, Organisation
+from members.rules import Actor, actor_for_user
 from supply import services
-from supply.models import SupplyRequest
-from supply.services import Actor
+from supply.models import Commitment
 
-from ..members.factories import MembershipFactory, RiskAreaFactory, SiteFactory
+from ..members.factories import MembershipFactory, OrganisationFactory, RiskAreaFactory, SiteFactory
 from .factories import FabFactory, QualificationFactory, SupplierFactory, category
-
-S = SupplyRequest.Status
-
-__all__ = [
-    "_english",
-    "fab_site",
-    "fab_actor",
-    "supplier_org",
-    "supplier_user",
-    "supplier_viewer",
-    "supplier_actor",
-    "other_fab",
-    "other_fab_user",
-    "secretariat_actor",
-    "web_role",
-    "draft",
-    "submitted",
-    "approved",
-    "qualified",
-    "request_fields",
-    "snapshot",
-    "WEB_ROLES",
-    "FAB_WRITERS",
-]
+from .helpers import TODAY, WEB_ROLES, S, request_fields
 
 
 @pytest.fixture(autouse=True)
@@ -56,8 +30,8 @@ def fab_site(org):
 
 
 @pytest.fixture
-def fab_actor(org, org_admin):
-    return Actor(user=org_admin, organisation=org)
+def fab_actor(org, org_admin) -> Actor:
+    return actor_for_user(org_admin)
 
 
 @pytest.fixture
@@ -71,13 +45,18 @@ def supplier_user(supplier_org):
 
 
 @pytest.fixture
+def supplier_admin(supplier_org):
+    return MembershipFactory(organisation=supplier_org, role=Membership.Role.ADMIN).user
+
+
+@pytest.fixture
 def supplier_viewer(supplier_org):
     return MembershipFactory(organisation=supplier_org, role=Membership.Role.VIEWER).user
 
 
 @pytest.fixture
-def supplier_actor(supplier_org, supplier_user):
-    return Actor(user=supplier_user, organisation=supplier_org)
+def supplier_actor(supplier_org, supplier_user) -> Actor:
+    return actor_for_user(supplier_user)
 
 
 @pytest.fixture
@@ -91,12 +70,15 @@ def other_fab_user(other_fab):
 
 
 @pytest.fixture
-def secretariat_actor(secretariat):
-    return Actor(user=secretariat, is_secretariat=True)
+def secretariat_actor(secretariat) -> Actor:
+    return actor_for_user(secretariat)
 
 
-WEB_ROLES = ["secretariat", "org_admin", "org_member", "org_viewer", "supplier_user", "other_fab_user", "anonymous"]
-FAB_WRITERS = {"org_admin", "org_member"}
+@pytest.fixture
+def partner(db) -> Organisation:
+    return OrganisationFactory(
+        kind=Organisation.Kind.LOGISTICS, name_en="Partner Logistics Co.", name_zh="伙伴物流有限公司"
+    )
 
 
 @pytest.fixture(params=WEB_ROLES)
@@ -107,25 +89,6 @@ def web_role(request):
     client = Client()
     client.force_login(request.getfixturevalue(request.param))
     return request.param, client
-
-
-def request_fields(site, **overrides) -> dict:
-    fields = {
-        "site": site,
-        "category": category("photoresist"),
-        "material": "KrF photoresist",
-        "specification": "KrF 248 nm, 5 µm",
-        "un_number": "UN1866",
-        "storage": "cold-chain",
-        "quantity": Decimal(50),
-        "unit": "L",
-        "needed_by": timezone.localdate() + timedelta(days=20),
-        "days_of_stock": 2,
-        "urgency": "critical",
-        "justification": "Line 2 stops without it.",
-    }
-    fields.update(overrides)
-    return fields
 
 
 @pytest.fixture
@@ -149,7 +112,27 @@ def qualified(org, supplier_org):
     return QualificationFactory(fab=org, supplier=supplier_org, category=category("photoresist"))
 
 
-def snapshot(obj) -> dict:
-    """Every stored field of a row, to prove a refused action changed nothing."""
-    obj.refresh_from_db()
-    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.attname != "updated_at"}
+@pytest.fixture
+def commitment(approved, supplier_actor) -> Commitment:
+    """20 L of the approved request offered by the supplier, at a price with a note only the parties may see."""
+    return services.commitment_create(
+        request=approved,
+        actor=supplier_actor,
+        quantity=Decimal(20),
+        expected_ship_date=TODAY() + timedelta(days=2),
+        unit_price=Decimal("1250.00"),
+        currency="CNY",
+        notes="Price includes cold-chain freight.",
+    )
+
+
+@pytest.fixture
+def accepted(commitment, qualified, fab_actor) -> Commitment:
+    return services.commitment_accept(commitment=commitment, actor=fab_actor)
+
+
+@pytest.fixture
+def shipped(accepted, supplier_actor) -> Commitment:
+    return services.commitment_ship(
+        commitment=accepted, actor=supplier_actor, carrier="顺达物流", tracking_number="SD123", shipped_on=TODAY()
+    )

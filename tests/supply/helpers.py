@@ -1,47 +1,25 @@
-"""Fixtures and clients of the supply API tests: the web tests' cast (a fab `org` in high-risk Wuhan with a user per
-role, a supplier of photoresist and gases, another fab, the secretariat, requests in each state), plus API keys and
-a partner organisation.
-
-Import them into a test module with `from .api_fixtures import *`.
-"""
+"""What the supply tests share besides fixtures (those are in conftest.py): the roles, request bodies, clients."""
 
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from django.test import Client
 from django.utils import timezone
 
-from members.models import ApiKey, Organisation
-from supply import services
+from members.models import ApiKey
 from supply.models import Commitment, SupplyRequest
 
 from ..api_helpers import api_client, key_client
-from ..members.factories import OrganisationFactory, make_api_key
-from .web_fixtures import *  # noqa: F403
-from .web_fixtures import __all__ as _web_fixtures
+from ..members.factories import make_api_key
+from .factories import category
 
 S = SupplyRequest.Status
 C = Commitment.Status
 TODAY = timezone.localdate
 
-__all__ = [
-    *_web_fixtures,
-    "partner",
-    "commitment",
-    "accepted",
-    "shipped",
-    "supply_client",
-    "new_request_body",
-    "post",
-    "S",
-    "C",
-    "TODAY",
-    "ROLES",
-    "FAB_ROLES",
-    "FAB_WRITERS_API",
-    "SUPPLIER_ROLES",
-]
+# Every role of the supply pages.
+WEB_ROLES = ["secretariat", "org_admin", "org_member", "org_viewer", "supplier_user", "other_fab_user", "anonymous"]
+FAB_WRITERS = {"org_admin", "org_member"}
 
 # Every caller of the supply API: the fab `org` (its users and keys), a supplier, another fab, a partner, the
 # secretariat, a person without an organisation, nobody.
@@ -63,13 +41,6 @@ ROLES = [
 FAB_ROLES = {"org_admin", "org_member", "org_viewer", "read_key", "write_key"}
 FAB_WRITERS_API = {"org_admin", "org_member", "write_key"}
 SUPPLIER_ROLES = {"supplier_user", "supplier_viewer", "supplier_key"}
-
-
-@pytest.fixture
-def partner(db) -> Organisation:
-    return OrganisationFactory(
-        kind=Organisation.Kind.LOGISTICS, name_en="Partner Logistics Co.", name_zh="伙伴物流有限公司"
-    )
 
 
 def supply_client(role: str, request) -> Client:
@@ -106,27 +77,26 @@ def new_request_body(site, /, **overrides) -> dict:
     return body
 
 
-@pytest.fixture
-def commitment(approved, supplier_actor) -> Commitment:
-    """20 L of the approved request offered by the supplier, at a price with a note only the parties may see."""
-    return services.commitment_create(
-        request=approved,
-        actor=supplier_actor,
-        quantity=Decimal(20),
-        expected_ship_date=TODAY() + timedelta(days=2),
-        unit_price=Decimal("1250.00"),
-        currency="CNY",
-        notes="Price includes cold-chain freight.",
-    )
+def request_fields(site, **overrides) -> dict:
+    fields = {
+        "site": site,
+        "category": category("photoresist"),
+        "material": "KrF photoresist",
+        "specification": "KrF 248 nm, 5 µm",
+        "un_number": "UN1866",
+        "storage": "cold-chain",
+        "quantity": Decimal(50),
+        "unit": "L",
+        "needed_by": timezone.localdate() + timedelta(days=20),
+        "days_of_stock": 2,
+        "urgency": "critical",
+        "justification": "Line 2 stops without it.",
+    }
+    fields.update(overrides)
+    return fields
 
 
-@pytest.fixture
-def accepted(commitment, qualified, fab_actor) -> Commitment:
-    return services.commitment_accept(commitment=commitment, actor=fab_actor)
-
-
-@pytest.fixture
-def shipped(accepted, supplier_actor) -> Commitment:
-    return services.commitment_ship(
-        commitment=accepted, actor=supplier_actor, carrier="顺达物流", tracking_number="SD123", shipped_on=TODAY()
-    )
+def snapshot(obj) -> dict:
+    """Every stored field of a row, to prove a refused action changed nothing."""
+    obj.refresh_from_db()
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.attname != "updated_at"}

@@ -1,0 +1,7 @@
+"""The secretariat's admin for supply coordination, one module per screen family: the request queue (requests),
+commitments, capacity and qualifications (capacity), and their list filters (filters). Every change goes through
+supply.services; a service's refusal is an admin message, never a 500 (alliance_portal.admin_tools)."""
+
+from . import capacity, commitments, requests
+
+__all__ = ["capacity", "commitments", "requests"]
