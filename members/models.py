@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -50,7 +51,7 @@ class MaterialCategory(models.Model):
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def public(self) -> "OrganisationQuerySet":
+    def public(self) -> Self:
         """Organisations anyone signed in may see in the directory."""
         return self.filter(status=Organisation.Status.ACTIVE)
 
@@ -331,7 +332,7 @@ def hash_api_key(raw_key: str) -> str:
 
 
 class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
-    def live(self) -> "ApiKeyQuerySet":
+    def live(self) -> Self:
         return self.filter(revoked_at__isnull=True)
 
 
