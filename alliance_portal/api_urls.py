@@ -1,6 +1,7 @@
 from rest_framework.routers import DefaultRouter
 
 from assistance.api import AssistanceCaseViewSet
+from donations.api import AppealViewSet, PledgeViewSet, ShipmentViewSet
 from members.api import MaterialCategoryViewSet, OrganizationViewSet, RiskAreaViewSet, SiteViewSet
 from members.api_reports import StatusReportViewSet
 from notices.alerts.api import AlertViewSet, ChatRobotViewSet, SubscriptionViewSet, WebhookViewSet
@@ -14,6 +15,9 @@ router.register("risk-areas", RiskAreaViewSet, basename="risk-area")
 router.register("material-categories", MaterialCategoryViewSet, basename="material-category")
 router.register("supply-requests", SupplyRequestViewSet, basename="supply-request")
 router.register("commitments", CommitmentViewSet, basename="commitment")
+router.register("appeals", AppealViewSet, basename="appeal")
+router.register("pledges", PledgeViewSet, basename="pledge")
+router.register("shipments", ShipmentViewSet, basename="shipment")
 router.register("notices", NoticeViewSet, basename="notice")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("alerts", AlertViewSet, basename="alert")

@@ -1,6 +1,6 @@
 """Pages without a total count (the API contract's "results, next"), for lists that grow without bound (supply
-requests, status reports, assistance cases): the page reads one row more than it shows to know whether there is a
-`next`, so a page costs the same with a thousand rows or a million.
+requests, pledges, status reports, assistance cases): the page reads one row more than it shows to know whether
+there is a `next`, so a page costs the same with a thousand rows or a million.
 """
 
 from django.utils.translation import gettext_lazy as _

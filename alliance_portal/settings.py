@@ -253,6 +253,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "assistance.tasks.remind_missing_reports",
         "schedule": crontab(hour=env_int("STATUS_REPORT_REMIND_HOUR", 10), minute=0),
     },
+    # Each overdue pledge and each appeal near its deadline is reported once.
+    "donations-flag-overdue-pledges": {"task": "donations.tasks.flag_overdue_pledges", "schedule": 3600},
+    "donations-flag-appeals-closing-soon": {"task": "donations.tasks.flag_appeals_closing_soon", "schedule": 3600},
 }
 
 # Backups (manage.py export_alliance_data) keep datetimes to the microsecond.
@@ -330,6 +333,14 @@ SPECTACULAR_SETTINGS = {
         "AlertEventEnum": "notices.alerts.registry.event_choices",
         "AssistanceCaseStatusEnum": "assistance.models.AssistanceCase.Status",
         "DifficultyEnum": "members.models_reports.Difficulty",
+        "AlertChannelEnum": "notices.alerts.models.Channel",
+        "AppealStatusEnum": "donations.models.Appeal.Status",
+        "PledgeStatusEnum": "donations.models.Pledge.Status",
+        "PledgeKindEnum": "donations.models.Pledge.Kind",
+        "PledgeChannelEnum": "donations.models.Pledge.Channel",
+        "PledgeCustomsEnum": "donations.models.Pledge.Customs",
+        "ShipmentStatusEnum": "alliance_portal.shipping.ShipmentStatus",
+        "CheckpointKindEnum": "alliance_portal.shipping.CheckpointKind",
     },
 }
 # Failed API key attempts from one address before that address is refused for AXES_COOLOFF_MINUTES.

@@ -22,6 +22,7 @@ urlpatterns = [
     path("supply/", include("supply.urls")),
     path("notices/", include("notices.urls")),
     path("assistance/", include("assistance.urls")),
+    path("donations/", include("donations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("alliance_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

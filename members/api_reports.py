@@ -70,7 +70,7 @@ class StatusReportSerializer(serializers.ModelSerializer):
     )
     stock = serializers.SerializerMethodField(help_text=_("Days of stock per IC material category (fabs)."))
     difficulties = serializers.SerializerMethodField()
-    resumption_percent = serializers.IntegerField(read_only=True, help_text=_("Staff back at work, % of total."))
+    resumption_percent = serializers.IntegerField(read_only=True, help_text=_("Staff back at work, as a percentage of the total."))
     filed_by = serializers.SerializerMethodField(help_text=_("The person, or the API key, who last filed it."))
 
     class Meta:

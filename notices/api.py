@@ -21,12 +21,12 @@ from alliance_portal.api_schema import PortalAutoSchema
 from alliance_portal.errors import NotAllowed
 from alliance_portal.filters import UpdatedSinceFilter
 from alliance_portal.idempotency import IdempotentCreateMixin, idempotent
+from alliance_portal.markdown import render
 from members.models import Organisation
 from members.regions import Province
 from members.rules import MSG_NO_ORGANISATION
 
 from . import services
-from .markdown import render
 from .models import Acknowledgement, Notice, NoticeAttachment
 from .selectors import visible_notices
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # System tools some tests need, from Debian's packages: chromium for the browser tests (Playwright cannot
-# download its own browser here), fonts-noto-cjk so Chinese screenshots show characters rather than boxes, and
-# gettext for the translation-catalogue check. Installed when missing and apt can do it. Otherwise only the tests
-# that need them are skipped, each with a printed reason -- except in CI (CI=true), where a tool that cannot be
-# installed stops `make test` here, and the browser tests' conftest fails the run if chromium is still missing.
+# download its own browser here), fonts-noto-cjk so Chinese screenshots show characters rather than boxes,
+# gettext for the translation-catalogue check and poppler-utils (pdftoppm) for the certificate rendering check.
+# Installed when missing and apt can do it. Otherwise only the tests that need them are skipped, each with a printed
+# reason -- except in CI (CI=true), where a tool that cannot be installed stops `make test` here, and the browser
+# tests' conftest fails the run if chromium is still missing.
 set -u
 missing=()
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
@@ -13,6 +14,7 @@ elif command -v fc-list >/dev/null 2>&1; then
     [ -n "$(fc-list :lang=zh 2>/dev/null)" ] || missing+=(fonts-noto-cjk)
 fi
 command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 in_ci=false

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from alliance_portal.errors import ConflictError, NotAllowed
+from alliance_portal.markdown import render as render_markdown
 from members.views.access import actor_for, service_refused
 
 from .. import services
 from ..forms import NoticeFilterForm
-from ..markdown import render as render_markdown
 from ..models import Acknowledgement, Notice
 from ..selectors import notice_list as notice_list_query
 from .access import membership_for, visible_notice

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from notices.markdown import render
+from alliance_portal.markdown import render
 
 ATTACKS = """
 # {title}

@@ -1,4 +1,4 @@
-"""Notice bodies: Markdown written by the secretariat, rendered to HTML and then sanitised.
+"""Markdown written by the secretariat (notice bodies, appeal descriptions), rendered to HTML and then sanitised.
 
 The secretariat is trusted, but its accounts can be stolen and a body may be pasted from anywhere, and members open
 notices signed in: so whatever the Markdown holds, only a known set of tags and attributes survives, links only to

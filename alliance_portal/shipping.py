@@ -1,0 +1,174 @@
+"""The movement of goods, shared by every app that ships something (donations' pledges today, supply's commitments
+when it adopts it): abstract models for a shipment and its checkpoints, and the rules of its small workflow.
+
+A shipment may be carried by a member organisation of kind logistics (`carrier`), or by a carrier named in words
+only (`carrier_name`, e.g. the donor's own lorry). Its steps:
+
+    planned → picked up → in transit (any number of checkpoints: place, time, note) → handed over → received
+
+The carrier records pick-up, checkpoints and hand-over; the receiver (or the secretariat) confirms receipt. Each step
+is a checkpoint row, so the timeline is the list of checkpoints, oldest first
+(templates/includes/shipment_timeline.html).
+Dangerous goods keep their UN number and storage class on the shipment, so the carrier always sees them.
+
+A concrete app subclasses both (`class Shipment(ShipmentBase)` with a link to its own record, and
+`class ShipmentCheckpoint(CheckpointBase)` with `shipment = ForeignKey(Shipment, related_name="checkpoints")`).
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .errors import ConflictError
+
+un_number_validator = RegexValidator(r"^UN\d{4}$", _("Write the UN number as UN followed by four digits, e.g. UN1017."))
+
+
+class ShipmentStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    PICKED_UP = "picked_up", _("Picked up")
+    IN_TRANSIT = "in_transit", _("In transit")
+    HANDED_OVER = "handed_over", _("Handed over")
+    RECEIVED = "received", _("Received")
+
+
+class CheckpointKind(models.TextChoices):
+    PICKUP = "pickup", _("Picked up")
+    CHECKPOINT = "checkpoint", _("Checkpoint")
+    HANDOVER = "handover", _("Handed over")
+    RECEIVED = "received", _("Receipt confirmed")
+
+
+# Which step may follow which status; the step's kind sets the new status.
+STEP_FROM: dict[str, tuple[str, ...]] = {
+    CheckpointKind.PICKUP: (ShipmentStatus.PLANNED,),
+    CheckpointKind.CHECKPOINT: (ShipmentStatus.PICKED_UP, ShipmentStatus.IN_TRANSIT),
+    CheckpointKind.HANDOVER: (ShipmentStatus.PICKED_UP, ShipmentStatus.IN_TRANSIT),
+    CheckpointKind.RECEIVED: (ShipmentStatus.PICKED_UP, ShipmentStatus.IN_TRANSIT, ShipmentStatus.HANDED_OVER),
+}
+STEP_TO: dict[str, str] = {
+    CheckpointKind.PICKUP: ShipmentStatus.PICKED_UP,
+    CheckpointKind.CHECKPOINT: ShipmentStatus.IN_TRANSIT,
+    CheckpointKind.HANDOVER: ShipmentStatus.HANDED_OVER,
+    CheckpointKind.RECEIVED: ShipmentStatus.RECEIVED,
+}
+# The carrier's own steps; receipt is the receiver's.
+CARRIER_STEPS = (CheckpointKind.PICKUP, CheckpointKind.CHECKPOINT, CheckpointKind.HANDOVER)
+
+
+class ShipmentBase(models.Model):
+    carrier = models.ForeignKey(
+        "members.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(app_label)s_%(class)s_carried",
+        limit_choices_to={"kind": "logistics"},
+        verbose_name=_("carrier (logistics member)"),
+    )
+    carrier_name = models.CharField(
+        _("carrier"), max_length=100, blank=True, help_text=_("When the carrier is not a member: its name.")
+    )
+    tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
+    status = models.CharField(
+        _("shipment status"), max_length=12, choices=ShipmentStatus.choices, default=ShipmentStatus.PLANNED
+    )
+    un_number = models.CharField(_("UN number"), max_length=6, blank=True, validators=[un_number_validator])
+    storage_class = models.CharField(
+        _("storage class"), max_length=60, blank=True, help_text=_("e.g. flammable liquids, cold chain 2–8 °C.")
+    )
+    picked_up_at = models.DateTimeField(_("picked up at"), null=True, blank=True)
+    handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def carrier_label(self) -> str:
+        return str(self.carrier) if self.carrier_id else self.carrier_name
+
+    @property
+    def is_dangerous(self) -> bool:
+        return bool(self.un_number)
+
+
+class CheckpointBase(models.Model):
+    kind = models.CharField(_("step"), max_length=12, choices=CheckpointKind.choices)
+    place = models.CharField(_("place"), max_length=120, blank=True)
+    at = models.DateTimeField(_("time"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_by_key = models.ForeignKey(
+        "members.ApiKey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+
+TIMESTAMP_FIELD = {
+    CheckpointKind.PICKUP: "picked_up_at",
+    CheckpointKind.HANDOVER: "handed_over_at",
+    CheckpointKind.RECEIVED: "received_at",
+}
+
+
+def advance_shipment(
+    shipment: ShipmentBase,
+    *,
+    checkpoints,
+    kind: str,
+    actor,
+    place: str = "",
+    at: datetime | None = None,
+    note: str = "",
+):
+    """Records one step of a shipment (call it inside the app's service, after the app checked the actor's right).
+
+    The status moves with one conditional UPDATE (`status IN` the statuses the step may follow), so a step the
+    status does not allow, or the loser of two concurrent steps, is a ConflictError and changes nothing. The step is
+    a row of `checkpoints` (the app's CheckpointBase manager, e.g. `ShipmentCheckpoint.objects`)."""
+    now = timezone.now()
+    at = at or now
+    if at > now + timedelta(minutes=5):
+        raise ValidationError({"at": [gettext("The time of a step cannot be in the future.")]})
+    if kind == CheckpointKind.CHECKPOINT and not place.strip():
+        raise ValidationError({"place": [gettext("Say where the goods are.")]})
+    fields = {"status": STEP_TO[kind], "updated_at": now}
+    if kind in TIMESTAMP_FIELD:
+        fields[TIMESTAMP_FIELD[kind]] = at
+    model = type(shipment)
+    if not model._default_manager.filter(pk=shipment.pk, status__in=STEP_FROM[kind]).update(**fields):
+        current = model._default_manager.filter(pk=shipment.pk).values_list("status", flat=True).first() or ""
+        label = ShipmentStatus(current).label if current in ShipmentStatus.values else current
+        raise ConflictError(
+            gettext("The shipment is %(status)s: this step is not possible now.") % {"status": label},
+            code="transition_not_allowed",
+            extra={"status": current},
+        )
+    shipment.refresh_from_db()
+    # The UPDATE bypassed django-simple-history (where the model has it): saving records the new state there too.
+    shipment._change_reason = str(CheckpointKind(kind).label)
+    shipment.save(update_fields=["updated_at"])
+    return checkpoints.create(
+        shipment=shipment,
+        kind=kind,
+        place=place.strip(),
+        at=at,
+        note=note.strip(),
+        recorded_by=actor.person,
+        recorded_by_key=actor.api_key,
+    )
