@@ -70,7 +70,9 @@ class StatusReportSerializer(serializers.ModelSerializer):
     )
     stock = serializers.SerializerMethodField(help_text=_("Days of stock per IC material category (fabs)."))
     difficulties = serializers.SerializerMethodField()
-    resumption_percent = serializers.IntegerField(read_only=True, help_text=_("Staff back at work, as a percentage of the total."))
+    resumption_percent = serializers.IntegerField(
+        read_only=True, help_text=_("Staff back at work, as a percentage of the total.")
+    )
     filed_by = serializers.SerializerMethodField(help_text=_("The person, or the API key, who last filed it."))
 
     class Meta:
