@@ -7,7 +7,7 @@ PIP_VERSION := 26.3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck format setup setup-dev migrate seed messages test-tools clean
+.PHONY: run test lint typecheck format setup setup-dev migrate seed messages test-tools clean bench-dashboard
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
@@ -59,6 +59,11 @@ format: setup-dev
 messages: setup-dev
 	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# The dashboard and GET /api/v1/stats/ with 10 and 500 members × 90 days of reports (a throwaway SQLite file, or
+# DATABASE_URL naming a new PostgreSQL database whose name contains "bench").
+bench-dashboard: setup
+	$(PY) bench/dashboard_bench.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache test-output

@@ -14,7 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils.http import parse_etags
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer, as_serializer_error
@@ -71,6 +71,18 @@ def exception_handler(exc, context):
 def representation_etag(data) -> str:
     payload = json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder, ensure_ascii=False)
     return f'"{hashlib.sha256(payload.encode()).hexdigest()[:32]}"'
+
+
+class OutputSerializer(serializers.Serializer):
+    """A shape the API answers with or documents (a 409 body, a nested part), never reads: every field read-only, so
+    nothing a caller sends reaches it and the schema says so."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            field.read_only = True
+            field.required = False
+        return fields
 
 
 class ReadWriteSerializersMixin:

@@ -1,6 +1,8 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from assistance.api import AssistanceCaseViewSet
+from dashboard.api import StatsView
 from donations.api import AppealViewSet, PledgeViewSet, ShipmentViewSet
 from members.api import MaterialCategoryViewSet, OrganizationViewSet, RiskAreaViewSet, SiteViewSet
 from members.api_reports import StatusReportViewSet
@@ -26,4 +28,5 @@ router.register("alert-subscriptions", SubscriptionViewSet, basename="alert-subs
 router.register("status-reports", StatusReportViewSet, basename="status-report")
 router.register("assistance-cases", AssistanceCaseViewSet, basename="assistance-case")
 
-urlpatterns = router.urls
+# A single read-only document rather than a collection: a view of its own, not a viewset.
+urlpatterns = [*router.urls, path("stats/", StatsView.as_view(), name="stats")]

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "donations",
     "notices",
     "assistance",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

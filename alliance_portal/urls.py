@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("supply/", include("supply.urls")),
     path("notices/", include("notices.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("assistance/", include("assistance.urls")),
     path("donations/", include("donations.urls")),
     path("admin/", admin.site.urls),

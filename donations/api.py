@@ -19,6 +19,7 @@ from alliance_portal.api import (
     CreateWithOutputMixin,
     ETagRetrieveMixin,
     ListWithOutputMixin,
+    OutputSerializer,
 )
 from alliance_portal.api_auth import HasScope, get_caller
 from alliance_portal.api_schema import IF_MATCH_HEADER, PortalAutoSchema
@@ -263,7 +264,7 @@ class PledgeCustomsSerializer(serializers.Serializer):
     customs_date = serializers.DateField(required=False, allow_null=True)
 
 
-class DonationConflictSerializer(serializers.Serializer):
+class DonationConflictSerializer(OutputSerializer):
     detail = serializers.CharField()
     code = serializers.CharField(help_text=_("transition_not_allowed, appeal_not_open, not_international, ..."))
     status = serializers.CharField(required=False, help_text=_("The record's current status."))

@@ -9,7 +9,7 @@ rest.
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -31,8 +31,20 @@ class Appeal(models.Model):
 
     title_zh = models.CharField(_("title (Chinese)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
-    description_zh = models.TextField(_("description (Chinese)"), blank=True, help_text=_("Markdown."))
-    description_en = models.TextField(_("description (English)"), blank=True, help_text=_("Markdown."))
+    description_zh = models.TextField(
+        _("description (Chinese)"),
+        blank=True,
+        help_text=_("Markdown."),
+        max_length=10000,
+        validators=[MaxLengthValidator(10000)],
+    )
+    description_en = models.TextField(
+        _("description (English)"),
+        blank=True,
+        help_text=_("Markdown."),
+        max_length=10000,
+        validators=[MaxLengthValidator(10000)],
+    )
     beneficiary_name = models.CharField(_("beneficiary"), max_length=200)
     beneficiary_city = models.CharField(_("beneficiary's city"), max_length=60)
     beneficiary_contact = models.CharField(
@@ -188,7 +200,9 @@ class Pledge(models.Model):
     promised_date = models.DateField(_("promised date"))
     note = models.TextField(_("note"), blank=True, max_length=2000)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLEDGED)
-    reason = models.TextField(_("reason for cancelling"), blank=True, editable=False)
+    reason = models.TextField(
+        _("reason for cancelling"), blank=True, editable=False, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True, editable=False)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True, editable=False)
@@ -315,7 +329,7 @@ class PledgeTransition(models.Model):
     by_api_key = models.ForeignKey(
         "members.ApiKey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("API key")
     )
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:

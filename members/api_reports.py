@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
-from alliance_portal.api import ConditionalUpdateMixin, CreateWithOutputMixin, ListWithOutputMixin
+from alliance_portal.api import ConditionalUpdateMixin, CreateWithOutputMixin, ListWithOutputMixin, OutputSerializer
 from alliance_portal.api_auth import HasScope, get_caller
 from alliance_portal.api_schema import PortalAutoSchema
 from alliance_portal.filters import UpdatedSinceFilter
@@ -51,12 +51,12 @@ class StockLevelSerializer(serializers.Serializer):
     days = serializers.IntegerField(min_value=0, max_value=MAX_STOCK_DAYS, help_text=_("Days of stock left"))
 
 
-class StockLevelOutSerializer(serializers.Serializer):
+class StockLevelOutSerializer(OutputSerializer):
     category = serializers.CharField(help_text=_("IC material category code"))
     days = serializers.IntegerField()
 
 
-class DifficultySerializer(serializers.Serializer):
+class DifficultySerializer(OutputSerializer):
     type = serializers.CharField()
     # DRF's serializer metaclass takes declared fields off the class, so this `label` does not replace Field.label.
     label = serializers.CharField()  # type: ignore[assignment]

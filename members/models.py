@@ -3,6 +3,7 @@ import secrets
 from typing import Self
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -89,8 +90,12 @@ class Organisation(models.Model):
     city_en = models.CharField(_("city (English)"), max_length=60, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     website = models.URLField(_("website"), blank=True)
-    description_zh = models.TextField(_("description (Chinese)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    description_zh = models.TextField(
+        _("description (Chinese)"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)]
+    )
+    description_en = models.TextField(
+        _("description (English)"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)]
+    )
     categories_supplied = models.ManyToManyField(
         MaterialCategory, blank=True, related_name="suppliers", verbose_name=_("categories supplied")
     )

@@ -98,20 +98,33 @@ class NoticeSerializer(serializers.ModelSerializer):
         return str(render(obj.body_en))
 
 
+BODY_MAX = Notice._meta.get_field("body_zh").max_length
+
+
 class NoticeWriteSerializer(serializers.Serializer):
     """A draft notice of the secretariat; publishing is its own action."""
 
     title_zh = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     title_en = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    body_zh = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Markdown."))
-    body_en = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Markdown."))
+    body_zh = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=BODY_MAX, help_text=_("Markdown.")
+    )
+    body_en = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=BODY_MAX, help_text=_("Markdown.")
+    )
     category = serializers.ChoiceField(choices=Notice.Category.choices)
     audience_kind = serializers.ChoiceField(choices=Notice.Audience.choices)
     kinds = serializers.ListField(
-        child=serializers.ChoiceField(choices=Organisation.Kind.choices), required=False, default=list
+        child=serializers.ChoiceField(choices=Organisation.Kind.choices),
+        required=False,
+        default=list,
+        max_length=len(Organisation.Kind.choices),
     )
     provinces = serializers.ListField(
-        child=serializers.ChoiceField(choices=Province.choices), required=False, default=list
+        child=serializers.ChoiceField(choices=Province.choices),
+        required=False,
+        default=list,
+        max_length=len(Province.choices),
     )
     organizations = serializers.SlugRelatedField(
         many=True,

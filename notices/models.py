@@ -1,6 +1,7 @@
 """Notices (announcements, acknowledgements) live here; the alert pipeline's tables in alerts/models.py (same app)."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -36,8 +37,20 @@ class Notice(models.Model):
 
     title_zh = models.CharField(_("title (Chinese)"), max_length=200, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    body_zh = models.TextField(_("text (Chinese)"), blank=True, help_text=_("Markdown."))
-    body_en = models.TextField(_("text (English)"), blank=True, help_text=_("Markdown."))
+    body_zh = models.TextField(
+        _("text (Chinese)"),
+        blank=True,
+        help_text=_("Markdown."),
+        max_length=20000,
+        validators=[MaxLengthValidator(20000)],
+    )
+    body_en = models.TextField(
+        _("text (English)"),
+        blank=True,
+        help_text=_("Markdown."),
+        max_length=20000,
+        validators=[MaxLengthValidator(20000)],
+    )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.POLICY)
     audience_kind = models.CharField(_("audience"), max_length=20, choices=Audience.choices, default=Audience.ALL)
     # Lists of Organisation.Kind and Province values; only read when audience_kind says so.

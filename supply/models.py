@@ -3,7 +3,7 @@ from decimal import Decimal
 from typing import Self
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -98,7 +98,9 @@ class SupplyRequest(models.Model):
         MaterialCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("material category")
     )
     material = models.CharField(_("material"), max_length=200)
-    specification = models.TextField(_("specification (grade, purity)"), blank=True)
+    specification = models.TextField(
+        _("specification (grade, purity)"), blank=True, max_length=500, validators=[MaxLengthValidator(500)]
+    )
     un_number = models.CharField(_("UN number"), max_length=6, blank=True, validators=[un_number_validator])
     storage = models.CharField(_("storage"), max_length=20, choices=Storage.choices, default=Storage.AMBIENT)
     quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3, validators=[POSITIVE])
@@ -108,7 +110,9 @@ class SupplyRequest(models.Model):
         _("days of stock left"), help_text=_("Days until a line stops without this material.")
     )
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
-    justification = models.TextField(_("justification"), blank=True)
+    justification = models.TextField(
+        _("justification"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
 
     # Rolled up from the commitments, under the request's row lock (see supply.services).
@@ -225,7 +229,7 @@ class RequestTransition(models.Model):
     by_api_key = models.ForeignKey(
         "members.ApiKey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("API key")
     )
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
@@ -267,7 +271,7 @@ class Commitment(models.Model):
         _("unit price"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OFFERED)
     carrier = models.CharField(_("carrier"), max_length=100, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
@@ -276,7 +280,13 @@ class Commitment(models.Model):
         _("received quantity"), max_digits=14, decimal_places=3, null=True, blank=True
     )
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
-    reason = models.TextField(_("reason"), blank=True, help_text=_("Why it was withdrawn or declined."))
+    reason = models.TextField(
+        _("reason"),
+        blank=True,
+        help_text=_("Why it was withdrawn or declined."),
+        max_length=2000,
+        validators=[MaxLengthValidator(2000)],
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -61,7 +61,7 @@ def test_public_addresses_are_allowed(address):
         "https://[::ffff:10.0.0.1]/hook",
     ],
 )
-def test_urls_to_private_literals_are_refused_at_save(url, settings):
+def test_urls_to_private_literals_are_refused_at_save(url, settings, english):
     settings.OUTBOUND_ALLOW_LOOPBACK = False
     assert url_problem(url) == "refused: private address"
 

@@ -30,6 +30,7 @@ __all__ = [
     "EventType",
     "Recipients",
     "delivery_counts",
+    "delivery_health",
     "emit",
     "events_backdate",
     "organisations_by_ids",
@@ -68,6 +69,13 @@ def delivery_counts(*, event: str, object_type: str, object_id: int | str) -> di
     from .selectors import delivery_counts as counts  # noqa: PLC0415
 
     return counts(event=event, object_type=object_type, object_id=object_id)
+
+
+def delivery_health(*, since: Any) -> tuple[dict[str, int], dict[Any, dict[str, int]]]:
+    """All alerts by outcome, and per day of creation since `since` (for the secretariat's dashboard)."""
+    from .selectors import delivery_health as health  # noqa: PLC0415
+
+    return health(since=since)
 
 
 # --- what a recipients function may ask ------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from alliance_portal.api import ConditionalDestroyMixin, CreateWithOutputMixin, ListWithOutputMixin
+from alliance_portal.api import ConditionalDestroyMixin, CreateWithOutputMixin, ListWithOutputMixin, OutputSerializer
 from alliance_portal.api_auth import CanEditOwnOrganisation, HasScope, get_caller
 from alliance_portal.api_schema import PortalAutoSchema
 from alliance_portal.idempotency import IdempotentCreateMixin, idempotent
@@ -26,6 +26,9 @@ from . import registry, services
 from .channels.webhook import url_problem
 from .models import Alert, Channel, ChatRobot, Subscription, WebhookEndpoint
 from .selectors import alerts_visible_to
+
+# A list of event types names each at most once; no organisation needs more than there are events.
+MAX_EVENT_TYPES = 100
 
 
 class EventTypeField(serializers.ChoiceField):
@@ -78,6 +81,7 @@ class WebhookWriteSerializer(serializers.ModelSerializer):
         child=EventTypeField(),
         required=False,
         allow_empty=True,
+        max_length=MAX_EVENT_TYPES,
         help_text=_("Event types to deliver; empty or absent: every event that concerns the organisation."),
     )
 
@@ -111,7 +115,7 @@ class WebhookWriteSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class TestDeliverySerializer(serializers.Serializer):
+class TestDeliverySerializer(OutputSerializer):
     delivered = serializers.BooleanField()
     delivery_id = serializers.UUIDField()
     status_code = serializers.IntegerField(allow_null=True)
@@ -320,12 +324,14 @@ class ChatRobotSerializer(serializers.ModelSerializer):
         child=EventTypeField(),
         required=False,
         allow_empty=True,
+        max_length=MAX_EVENT_TYPES,
         help_text=_("Event types to post; empty or absent: every event that concerns the organisation."),
     )
     secret = serializers.CharField(
         write_only=True,
         required=False,
         allow_blank=True,
+        max_length=ChatRobot._meta.get_field("secret").max_length,
         help_text=_("DingTalk and Feishu: the robot's signing key (never shown again)."),
     )
 

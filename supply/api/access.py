@@ -22,6 +22,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers
 
+from alliance_portal.api import OutputSerializer
 from alliance_portal.api_auth import Caller, get_caller
 from alliance_portal.errors import StrOrPromise
 from members.models import Organisation, Site
@@ -154,7 +155,7 @@ class OptionalReasonSerializer(serializers.Serializer):
     )
 
 
-class ConflictSerializer(serializers.Serializer):
+class ConflictSerializer(OutputSerializer):
     """The body of a 409 (documentation only): what stopped the change, and a code a program can act on."""
 
     detail = serializers.CharField(help_text=_("What stopped the change, in the language asked for."))

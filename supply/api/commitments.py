@@ -86,6 +86,7 @@ class CommitmentWriteSerializer(serializers.ModelSerializer):
     )
     currency = serializers.CharField(
         default="CNY",
+        max_length=3,
         validators=[RegexValidator(r"^[A-Z]{3}$", _("Give the currency as its three-letter ISO code, e.g. CNY."))],
         help_text=_("ISO 4217 code of the unit price's currency; CNY when left out."),
     )

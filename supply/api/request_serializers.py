@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from alliance_portal.api import OutputSerializer
 from alliance_portal.api_auth import get_caller
 from members.models import MaterialCategory, RiskLevel, Site
 
@@ -21,7 +22,7 @@ FILL_STATES = [
 PRIVATE_REQUEST_FIELDS = ["justification", "override_reason"]
 
 
-class PriorityPartSerializer(serializers.Serializer):
+class PriorityPartSerializer(OutputSerializer):
     factor = serializers.CharField(help_text=_("risk, guarantee, stock, urgency, needed_by or waiting"))
     value = serializers.JSONField(help_text=_("The input the points come from: a risk level, a number of days, ..."))
     points = serializers.IntegerField()
@@ -206,7 +207,7 @@ class TransitionSerializer(serializers.ModelSerializer):
         return None
 
 
-class SuggestedSupplierSerializer(serializers.Serializer):
+class SuggestedSupplierSerializer(OutputSerializer):
     slug = serializers.CharField()
     name_zh = serializers.CharField()
     name_en = serializers.CharField()
