@@ -9,9 +9,11 @@ import json
 import logging
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.db.models import Field, Model
 from django.utils.http import parse_etags
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers, status
@@ -71,6 +73,14 @@ def exception_handler(exc, context):
 def representation_etag(data) -> str:
     payload = json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder, ensure_ascii=False)
     return f'"{hashlib.sha256(payload.encode()).hexdigest()[:32]}"'
+
+
+def column_max_length(model: type[Model], name: str) -> int:
+    """The max_length of a model's column, for a serializer field bounded like it."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field) or field.max_length is None:
+        raise ImproperlyConfigured(f"{model.__name__}.{name} has no max_length to bound its API field with")
+    return field.max_length
 
 
 class OutputSerializer(serializers.Serializer):

@@ -7,6 +7,7 @@ host must come from the environment, and a missing or malformed one stops the st
 
 import os
 from pathlib import Path
+from typing import TypedDict
 
 import dj_database_url
 import xstatic.pkg.bootstrap
@@ -372,8 +373,19 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+
+class PriorityWeights(TypedDict):
+    risk: dict[str, int]
+    priority_guarantee: int
+    days_of_stock: list[tuple[int, int]]
+    urgency: dict[str, int]
+    needed_by: list[tuple[int, int]]
+    waiting_per_day: int
+    waiting_max: int
+
+
 # Supply coordination. The priority of a request is the sum of these parts (see supply/priority.py and the README).
-SUPPLY_PRIORITY_WEIGHTS = {
+SUPPLY_PRIORITY_WEIGHTS: PriorityWeights = {
     "risk": {"high": 40, "medium": 20, "low": 0},  # the delivery site's current risk level
     "priority_guarantee": 25,  # the fab is one the alliance guarantees first (YMTC, Wuhan Xinxin)
     "days_of_stock": [(1, 30), (3, 20), (7, 10), (14, 5)],  # (at most N days left, points), first match wins

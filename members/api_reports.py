@@ -6,6 +6,8 @@ changes the one already filed for it (201 for a new report, 200 for a changed on
 never makes a second report of the day. PUT/PATCH change a report (If-Match honoured). Nothing is deleted.
 """
 
+from typing import Any
+
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -56,13 +58,16 @@ class StockLevelOutSerializer(OutputSerializer):
 
 class DifficultySerializer(OutputSerializer):
     type = serializers.CharField()
-    label = serializers.CharField()
+    # DRF's serializer metaclass takes declared fields off the class, so this `label` does not replace Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
     text = serializers.CharField()
     needs_help = serializers.BooleanField()
 
 
 class StatusReportSerializer(serializers.ModelSerializer):
-    organization = serializers.SlugRelatedField(source="organisation", slug_field="slug", read_only=True)
+    organization: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        source="organisation", slug_field="slug", read_only=True
+    )
     stock = serializers.SerializerMethodField(help_text=_("Days of stock per IC material category (fabs)."))
     difficulties = serializers.SerializerMethodField()
     resumption_percent = serializers.IntegerField(
@@ -123,7 +128,7 @@ class StatusReportWriteSerializer(serializers.ModelSerializer):
         model = StatusReport
         fields = ["organization", "report_date", *REPORT_FIELDS, "stock"]
         # One report per organisation and date is the service's to keep: it changes the day's report instead.
-        validators = []
+        validators: list[Any] = []
 
     def get_fields(self):
         fields = super().get_fields()
@@ -165,7 +170,7 @@ class StatusReportFilter(django_filters.FilterSet):
 
     class Meta:
         model = StatusReport
-        fields = []
+        fields: list[str] = []
 
     def filter_needs_help(self, queryset, name, value):
         helped = queryset.needing_help().values("pk")

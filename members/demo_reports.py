@@ -96,7 +96,8 @@ def seed_demo_reports() -> int:
         )
     )
     categories = list(MaterialCategory.objects.filter(code__in=KEY_MATERIALS).order_by("sort_order"))
-    new_reports: list[StatusReport] = []
+    # Each new report with its days of stock, saved once the reports have their ids.
+    new_reports: list[tuple[StatusReport, dict[int, int]]] = []
     for org in members:
         rng = random.Random(org.slug)
         low, high = STAFF.get(org.kind, (100, 400))
@@ -111,14 +112,13 @@ def seed_demo_reports() -> int:
                 continue
             if (org.pk, report_date) in existing:
                 continue
-            report._demo_stock = stock if org.kind == Organisation.Kind.FAB else {}
-            new_reports.append(report)
-    StatusReport.objects.bulk_create(new_reports)
+            new_reports.append((report, stock if org.kind == Organisation.Kind.FAB else {}))
+    StatusReport.objects.bulk_create([report for report, _stock in new_reports])
     # bulk_create set the ids (SQLite and PostgreSQL both return them).
     levels = [
         StockLevel(report=report, category_id=category_id, days=days)
-        for report in new_reports
-        for category_id, days in report._demo_stock.items()
+        for report, stock in new_reports
+        for category_id, days in stock.items()
     ]
     StockLevel.objects.bulk_create(levels)
     return len(new_reports) + len(levels)

@@ -1,7 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -82,8 +85,9 @@ class ContactForm(forms.ModelForm):
         fields = ["name", "title", "mobile", "email", "language", "receives_alerts", "is_primary"]
         help_texts = {"mobile": _("With the country code if outside mainland China, e.g. +852 ...")}
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         # The database refuses a contact who can be reached neither way; say so next to the fields.
         reachable = cleaned.get("mobile") or cleaned.get("email")
         if not reachable and not self.has_error("mobile") and not self.has_error("email"):
@@ -91,7 +95,7 @@ class ContactForm(forms.ModelForm):
         return cleaned
 
 
-def _language_choices() -> list[tuple[str, str]]:
+def _language_choices() -> list[tuple[str, str | Promise]]:
     return [(code, name) for code, name in settings.LANGUAGES]
 
 
@@ -142,7 +146,7 @@ class InvitationAcceptForm(forms.Form):
         return password2
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # Django's hook after clean(), missing from django-stubs
         password = self.cleaned_data.get("password1")
         if password:
             # The similarity check compares the password with the account it will belong to.

@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from typing import Self
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
@@ -50,8 +51,8 @@ class MaterialCategory(models.Model):
         return pick_language(self.name_zh, self.name_en)
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def public(self):
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def public(self) -> Self:
         """Organisations anyone signed in may see in the directory."""
         return self.filter(status=Organisation.Status.ACTIVE)
 
@@ -111,6 +112,9 @@ class Organisation(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Set before a save, django-simple-history writes it as the reason of the history row (declared, not assigned:
+    # the attribute exists only when a service sets it).
+    _change_reason: str
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
@@ -332,8 +336,8 @@ def hash_api_key(raw_key: str) -> str:
     return hashlib.sha256(raw_key.encode()).hexdigest()
 
 
-class ApiKeyQuerySet(models.QuerySet):
-    def live(self):
+class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
+    def live(self) -> Self:
         return self.filter(revoked_at__isnull=True)
 
 

@@ -7,6 +7,7 @@ so every door (web form, API, admin) gives the same field errors; the database c
 """
 
 from datetime import timedelta
+from typing import Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,11 +37,11 @@ class Difficulty(models.TextChoices):
     OTHER = "other", pgettext_lazy("difficulty", "Other")
 
 
-class StatusReportQuerySet(models.QuerySet):
-    def for_organisation(self, organisation_id: int | None):
+class StatusReportQuerySet(models.QuerySet["StatusReport"]):
+    def for_organisation(self, organisation_id: int | None) -> Self:
         return self.filter(organisation_id=organisation_id)
 
-    def needing_help(self):
+    def needing_help(self) -> Self:
         condition = Q()
         for kind in Difficulty.values:
             condition |= Q(**{f"{kind}_needs_help": True})
@@ -111,6 +112,9 @@ class StatusReport(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Set before a save, django-simple-history writes it as the reason of the history row (declared, not assigned:
+    # the attribute exists only when a service sets it).
+    _change_reason: str
     objects = StatusReportQuerySet.as_manager()
 
     class Meta:

@@ -25,7 +25,8 @@ from alliance_portal.errors import NotAllowed
 from .models import ApiKey, Membership, Organisation
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    # The project's user model (AUTH_USER_MODEL is Django's own): the type the foreign keys to it expect.
+    from django.contrib.auth.models import AnonymousUser, User
 
 __all__ = [
     "GOOD_STANDING",
@@ -60,7 +61,7 @@ class Actor:
     """Who is acting. `role` is the membership role (admin, member, viewer) for a person, and "admin" for a
     write-scope key or "viewer" for a read-scope key; empty without an organisation."""
 
-    user: AbstractBaseUser | None = None
+    user: User | None = None
     organisation: Organisation | None = None
     role: str = ""
     api_key: ApiKey | None = None
@@ -68,7 +69,7 @@ class Actor:
 
     # --- who ------------------------------------------------------------------------------------------------------
     @property
-    def person(self) -> AbstractBaseUser | None:
+    def person(self) -> User | None:
         """The user to record as the author of a change (None for a key or an anonymous caller)."""
         return self.user if self.user is not None and self.user.pk else None
 
@@ -125,7 +126,7 @@ class Actor:
         return None
 
 
-def actor_for_user(user: AbstractBaseUser | AnonymousUser | None, membership: Membership | None = None) -> Actor:
+def actor_for_user(user: User | AnonymousUser | None, membership: Membership | None = None) -> Actor:
     """A person, with their organisation and role (the membership is looked up once if not given)."""
     if user is None or not user.is_authenticated:
         return Actor()
@@ -134,7 +135,7 @@ def actor_for_user(user: AbstractBaseUser | AnonymousUser | None, membership: Me
 
         membership = membership_for(user)
     return Actor(
-        user=user,  # type: ignore[arg-type]
+        user=user,
         organisation=membership.organisation if membership is not None else None,
         role=membership.role if membership is not None else "",
         is_secretariat=bool(user.is_staff),

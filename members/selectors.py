@@ -1,16 +1,19 @@
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch, Q, QuerySet
 
 from .models import MaterialCategory, Membership, Organisation, RiskArea, RiskLevel
 
 
-def membership_for(user: AbstractBaseUser | AnonymousUser) -> Membership | None:
+def membership_for(user: User | AnonymousUser) -> Membership | None:
     """The user's membership, with its organisation; cached on the user object for the request."""
     if not user.is_authenticated:
         return None
+    # The cache is an attribute the user model does not declare, set on this one object (hence the ignores).
     if not hasattr(user, "_membership_cache"):
-        user._membership_cache = Membership.objects.select_related("organisation").filter(user=user).first()
-    return user._membership_cache
+        membership = Membership.objects.select_related("organisation").filter(user=user).first()
+        user._membership_cache = membership  # type: ignore[attr-defined]
+    cached: Membership | None = user._membership_cache  # type: ignore[attr-defined]
+    return cached
 
 
 DIRECTORY_FIELDS = ("slug", "name_zh", "name_en", "kind", "province", "city", "city_en", "status")

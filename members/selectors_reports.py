@@ -1,5 +1,6 @@
 """Reads of status reports that several doors (and other apps) need."""
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -79,7 +80,7 @@ def reported_days_of_stock(organisation_id: int) -> dict[int, tuple[int, date]]:
     return {category_id: (days, row["report_date"]) for category_id, days in levels}
 
 
-def latest_report_dates(organisation_ids) -> dict[int, date]:
+def latest_report_dates(organisation_ids: Iterable[int]) -> dict[int, date]:
     """{organisation id: date of its latest report}, in one query."""
     rows = (
         StatusReport.objects.filter(organisation_id__in=list(organisation_ids))

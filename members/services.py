@@ -8,11 +8,11 @@ keys. A refusal is NotAllowed; a state or input problem is ValidationError.
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
@@ -35,9 +35,12 @@ logger = logging.getLogger(__name__)
 ORGANISATION_SECRETARIAT_FIELDS = frozenset({"slug", "kind", "status", "priority_guarantee", "joined_on"})
 
 
-def _assign(instance: Model, fields: Mapping[str, Any]) -> Model:
+M = TypeVar("M", bound=Model)
+
+
+def _assign(instance: M, fields: Mapping[str, Any]) -> M:
     """Sets the given fields (many-to-many ones after the save) and saves the row."""
-    many = {}
+    many: dict[str, Any] = {}
     for name, value in fields.items():
         field = instance._meta.get_field(name)
         if field.many_to_many:
@@ -228,7 +231,7 @@ def _lock_memberships(membership: Membership) -> Membership:
 
 
 @transaction.atomic
-def membership_create(*, actor: Actor, user: AbstractBaseUser, organisation: Organisation, role: str) -> Membership:
+def membership_create(*, actor: Actor, user: User, organisation: Organisation, role: str) -> Membership:
     """The secretariat puts an existing account into an organisation (members join by invitation)."""
     require_secretariat(actor)
     membership_role_check(membership=Membership(), role=role)
@@ -272,7 +275,7 @@ def invitation_revoke(*, actor: Actor, invitations: QuerySet[Invitation]) -> int
     """Withdraws the open ones among them; an administrator only its own organisation's."""
     require_admin(actor)
     if not actor.is_secretariat:
-        foreign = invitations.exclude(organisation_id=actor.organisation_id).values_list("organisation_id", flat=True)
+        foreign = invitations.exclude(organisation=actor.organisation).values_list("organisation_id", flat=True)
         if foreign.exists():
             require_admin(actor, organisation=foreign.first())
     return _revoke_open(invitations)
@@ -358,7 +361,7 @@ def invitation_create(
 
 
 @transaction.atomic
-def invitation_accept(*, actor: Actor, invitation: Invitation, name: str, password: str) -> AbstractBaseUser:
+def invitation_accept(*, actor: Actor, invitation: Invitation, name: str, password: str) -> User:
     """Creates the invitee's account and membership. The password must already be validated.
 
     The actor is the visitor holding the link (the link is their right); an organisation that is not in good

@@ -1,6 +1,8 @@
 """Filing a status report, whichever door it comes through (web form, API, admin, demo seeding)."""
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -10,6 +12,9 @@ from .models import MaterialCategory, Organisation, StatusReport, StockLevel
 from .models_reports import MAX_STOCK_DAYS
 from .rules import Actor, require_write
 from .signals import status_report_saved
+
+# Days of stock: {category, or its id: days}; both are checked here, the categories against the database.
+Stock = Mapping[Any, int | None]
 
 # What a member fills in (the date and the days of stock are arguments of their own).
 REPORT_FIELDS = (
@@ -34,7 +39,7 @@ REPORT_FIELDS = (
 )
 
 
-def _clean_stock(organisation: Organisation, stock: dict) -> dict[int, int]:
+def _clean_stock(organisation: Organisation, stock: Stock) -> dict[int, int]:
     """{category id: days}, checked: fabs only, IC material categories only, whole days within bounds."""
     if not stock:
         return {}
@@ -44,7 +49,7 @@ def _clean_stock(organisation: Organisation, stock: dict) -> dict[int, int]:
     known = set(
         MaterialCategory.objects.filter(pk__in=ids, group=MaterialCategory.Group.MATERIAL).values_list("pk", flat=True)
     )
-    cleaned = {}
+    cleaned: dict[int, int] = {}
     for key, days in stock.items():
         category_id = getattr(key, "pk", key)
         if category_id not in known:
@@ -65,8 +70,8 @@ def status_report_file(
     actor: Actor,
     organisation: Organisation,
     report_date: date,
-    stock: dict | None = None,
-    **fields,
+    stock: Stock | None = None,
+    **fields: Any,
 ) -> tuple[StatusReport, bool]:
     """Files the organisation's report for a date, or changes the one already filed for it (the history keeps the
     earlier figures). `stock` ({category or id: days}) replaces the report's days of stock; None leaves them.
@@ -80,7 +85,7 @@ def status_report_file(
 
     report = StatusReport.objects.select_for_update().filter(organisation=organisation, report_date=report_date).first()
     created = report is None
-    if created:
+    if report is None:
         report = StatusReport(organisation=organisation, report_date=report_date)
     for name, value in fields.items():
         setattr(report, name, value)
@@ -116,9 +121,9 @@ def _replace_stock(report: StatusReport, stock_days: dict[int, int]) -> None:
         if category_id not in stock_days:
             level.delete()  # the history keeps it
     for category_id, days in stock_days.items():
-        level = current.get(category_id)
-        if level is None:
+        filed = current.get(category_id)
+        if filed is None:
             StockLevel.objects.create(report=report, category_id=category_id, days=days)
-        elif level.days != days:
-            level.days = days
-            level.save(update_fields=["days"])
+        elif filed.days != days:
+            filed.days = days
+            filed.save(update_fields=["days"])

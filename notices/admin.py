@@ -64,8 +64,8 @@ class AttachmentInline(admin.TabularInline):
 class AcknowledgementInline(admin.TabularInline):
     model = Acknowledgement
     extra = 0
-    fields = ["organisation", "user", "api_key", "at"]
-    readonly_fields = fields
+    readonly_fields = ("organisation", "user", "api_key", "at")
+    fields = readonly_fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

@@ -15,7 +15,7 @@ from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from alliance_portal.api import CreateWithOutputMixin, ListWithOutputMixin
+from alliance_portal.api import CreateWithOutputMixin, ListWithOutputMixin, column_max_length
 from alliance_portal.api_auth import HasScope, get_caller
 from alliance_portal.api_schema import PortalAutoSchema
 from alliance_portal.errors import NotAllowed
@@ -98,7 +98,7 @@ class NoticeSerializer(serializers.ModelSerializer):
         return str(render(obj.body_en))
 
 
-BODY_MAX = Notice._meta.get_field("body_zh").max_length
+BODY_MAX = column_max_length(Notice, "body_zh")
 
 
 class NoticeWriteSerializer(serializers.Serializer):
@@ -166,7 +166,7 @@ class NoticeFilter(django_filters.FilterSet):
 
     class Meta:
         model = Notice
-        fields = []
+        fields: list[str] = []
 
     def filter_unacknowledged(self, queryset, name, value):
         waiting = {"status": Notice.Status.PUBLISHED, "requires_ack": True, "acknowledged": False}

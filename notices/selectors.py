@@ -1,8 +1,9 @@
 """Reads of notices that several doors need: who a notice reaches, which notices a member sees, the report."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from members.models import Contact, Organisation
@@ -16,7 +17,11 @@ A = Notice.Audience
 
 
 def audience_organisations(
-    *, audience_kind: str, kinds=(), provinces=(), organisation_ids=()
+    *,
+    audience_kind: str,
+    kinds: Iterable[str] = (),
+    provinces: Iterable[str] = (),
+    organisation_ids: Iterable[int] = (),
 ) -> QuerySet[Organisation]:
     """The active organisations an audience reaches. "All members" and provinces leave out the secretariat, which
     sends the notices; it is reached only when chosen by kind or by name."""
@@ -85,7 +90,7 @@ def visible_notices(*, organisation: Organisation | None, is_staff: bool = False
 
 
 def notice_list(
-    *, organisation: Organisation | None, user: AbstractBaseUser, is_staff: bool = False, category: str = ""
+    *, organisation: Organisation | None, user: User | AnonymousUser, is_staff: bool = False, category: str = ""
 ) -> QuerySet[Notice]:
     """The published notices for a member's list, pinned first then newest, with `is_read` and `acknowledged`."""
     notices = visible_notices(organisation=organisation, is_staff=is_staff).filter(status=N.PUBLISHED)
@@ -94,12 +99,12 @@ def notice_list(
     return with_flags(notices, organisation=organisation, user=user).order_by("-pinned", "-published_at", "-pk")
 
 
-def with_flags(notices: QuerySet[Notice], *, organisation: Organisation | None, user=None) -> QuerySet[Notice]:
-    acknowledged = Acknowledgement.objects.filter(
-        notice=OuterRef("pk"), organisation_id=organisation.pk if organisation else None
-    )
+def with_flags(
+    notices: QuerySet[Notice], *, organisation: Organisation | None, user: User | AnonymousUser | None = None
+) -> QuerySet[Notice]:
+    acknowledged = Acknowledgement.objects.filter(notice=OuterRef("pk"), organisation=organisation)
     notices = notices.annotate(acknowledged=Exists(acknowledged))
-    if user is not None and getattr(user, "pk", None):
+    if user is not None and user.pk:
         notices = notices.annotate(is_read=Exists(NoticeRead.objects.filter(notice=OuterRef("pk"), user_id=user.pk)))
     return notices
 
@@ -117,8 +122,8 @@ def unacknowledged_organisations(notice: Notice) -> QuerySet[Organisation]:
 class AckReport:
     audience: int
     acknowledged: int
-    missing: list
-    acknowledgements: list
+    missing: list[Organisation]
+    acknowledgements: list[Acknowledgement]
 
     @property
     def rate(self) -> int:
@@ -139,6 +144,6 @@ def acknowledgement_report(notice: Notice) -> AckReport:
     )
 
 
-def delivery_progress(*, notice_id) -> dict:
+def delivery_progress(*, notice_id: int) -> dict[str, int]:
     """Delivered / pending / failed alerts of a notice's publication."""
     return delivery_counts(event=NOTICE_PUBLISHED, object_type="notices.notice", object_id=notice_id)

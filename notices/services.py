@@ -6,10 +6,12 @@ a person with the admin or member role or a write key, and only a notice address
 (publish_due_notices, remind_unacknowledged) act for the system and take no actor.
 """
 
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -18,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliance_portal.errors import ConflictError, NotAllowed
+from members.models import Organisation
 from members.rules import MSG_NO_ORGANISATION, Actor, require_secretariat, require_write
 
 from . import events
@@ -42,7 +45,7 @@ NOTICE_FIELDS = (
 )
 
 
-def _validate(notice: Notice, organisations) -> None:
+def _validate(notice: Notice, organisations: Sequence[Organisation]) -> None:
     errors = {}
     if not (notice.title_zh.strip() or notice.title_en.strip()):
         errors["title_zh"] = _("Give the notice a title, in Chinese or English or both.")
@@ -56,7 +59,7 @@ def _validate(notice: Notice, organisations) -> None:
         raise ValidationError(errors)
 
 
-def _apply(notice: Notice, fields: dict, organisations) -> None:
+def _apply(notice: Notice, fields: Mapping[str, Any], organisations: Sequence[Organisation]) -> None:
     for name in NOTICE_FIELDS:
         if name in fields:
             setattr(notice, name, fields[name])
@@ -65,7 +68,9 @@ def _apply(notice: Notice, fields: dict, organisations) -> None:
     _validate(notice, organisations)
 
 
-def notice_check(*, notice: Notice | None = None, organisations=None, **fields) -> None:
+def notice_check(
+    *, notice: Notice | None = None, organisations: Iterable[Organisation] | None = None, **fields: Any
+) -> None:
     """Raises the ValidationError notice_create / notice_update would raise for these values, writing nothing:
     for forms that show the errors next to the fields before saving."""
     draft = Notice() if notice is None else Notice.objects.get(pk=notice.pk)
@@ -75,7 +80,7 @@ def notice_check(*, notice: Notice | None = None, organisations=None, **fields) 
 
 
 @transaction.atomic
-def notice_create(*, actor: Actor, organisations=(), **fields) -> Notice:
+def notice_create(*, actor: Actor, organisations: Iterable[Organisation] = (), **fields: Any) -> Notice:
     require_secretariat(actor)
     notice = Notice(created_by=actor.person)
     organisations = list(organisations or [])
@@ -86,7 +91,9 @@ def notice_create(*, actor: Actor, organisations=(), **fields) -> Notice:
 
 
 @transaction.atomic
-def notice_update(*, actor: Actor, notice: Notice, organisations=None, **fields) -> Notice:
+def notice_update(
+    *, actor: Actor, notice: Notice, organisations: Iterable[Organisation] | None = None, **fields: Any
+) -> Notice:
     require_secretariat(actor)
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if notice.status not in (N.DRAFT, N.SCHEDULED):
@@ -203,10 +210,14 @@ def notice_attach(*, actor: Actor, notice: Notice, file: UploadedFile, content_t
     require_secretariat(actor)
     if Notice.objects.filter(pk=notice.pk).exclude(status__in=(N.DRAFT, N.SCHEDULED)).exists():
         raise ConflictError(_("Only a draft or a scheduled notice can be edited."), code="not_draft")
-    if file.size > settings.MAX_UPLOAD_BYTES:
+    name, size = file.name, file.size
+    if name is None or size is None:
+        # Django's uploads always carry both; only a file object made some other way could lack them.
+        raise ValueError("an attachment needs the file's name and size")
+    if size > settings.MAX_UPLOAD_BYTES:
         raise ValidationError({"attachment": _("This file is too big.")})
-    attachment = NoticeAttachment(notice=notice, name=file.name[:200], content_type=content_type, size=file.size)
-    attachment.file.save(file.name, file, save=False)
+    attachment = NoticeAttachment(notice=notice, name=name[:200], content_type=content_type, size=size)
+    attachment.file.save(name, file, save=False)
     attachment.save()
     return attachment
 
@@ -253,7 +264,7 @@ def notice_acknowledge(*, actor: Actor, notice: Notice) -> tuple[Acknowledgement
     return acknowledgement, True
 
 
-def notice_mark_read(*, notice: Notice, user: AbstractBaseUser) -> None:
+def notice_mark_read(*, notice: Notice, user: User) -> None:
     if user.pk:
         NoticeRead.objects.bulk_create([NoticeRead(notice=notice, user=user)], ignore_conflicts=True)
 
@@ -280,7 +291,7 @@ def notice_remind(*, actor: Actor, notice: Notice) -> list[int]:
     return missing
 
 
-def remind_unacknowledged(*, now: datetime | None = None) -> dict:
+def remind_unacknowledged(*, now: datetime | None = None) -> dict[str, int]:
     """Periodic: a notice that asks for acknowledgement and is not acknowledged by everyone within
     NOTICE_ACK_REMINDER_HOURS is reminded to the missing organisations once; if some are still missing after as
     long again, it is escalated to the secretariat once."""

@@ -45,7 +45,7 @@ class SupplyRequestFilter(django_filters.FilterSet):
 
     class Meta:
         model = SupplyRequest
-        fields = []
+        fields: list[str] = []
 
     def filter_open(self, queryset, name, value):
         return queryset.open() if value else queryset.not_open()
@@ -65,4 +65,4 @@ class CommitmentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Commitment
-        fields = []
+        fields: list[str] = []

@@ -1,5 +1,7 @@
 """The supply pages' forms. They validate what a person typed; supply.services decides and writes."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -14,13 +16,21 @@ from .services import REQUEST_FIELDS
 CURRENCIES = [("CNY", _("CNY (yuan)")), ("USD", _("USD")), ("EUR", _("EUR")), ("JPY", _("JPY")), ("KRW", _("KRW"))]
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Puts a service's ValidationError next to the fields it names; a name the form has no field for goes on top."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for field, errors in error.error_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+def _model_choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's model choice field of this name, typed as such (`form.fields` holds each as a plain Field)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name!r} is not a model choice field")
+    return field
 
 
 class DateInput(forms.DateInput):
@@ -60,8 +70,8 @@ class SupplyRequestForm(forms.ModelForm):
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = organisation.sites.filter(is_active=True).order_by("name_zh")
-        self.fields["category"].queryset = _material_categories()
+        _model_choices(self, "site").queryset = organisation.sites.filter(is_active=True).order_by("name_zh")
+        _model_choices(self, "category").queryset = _material_categories()
         self.fields["un_number"].widget.attrs["placeholder"] = "UN1017"
 
     def clean_un_number(self) -> str:
@@ -109,7 +119,7 @@ class QualificationForm(forms.Form):
 
     def __init__(self, *args, category: MaterialCategory, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["supplier"].queryset = (
+        _model_choices(self, "supplier").queryset = (
             Organisation.objects.public()
             .filter(kind=Organisation.Kind.SUPPLIER, categories_supplied=category)
             .only("name_zh", "name_en")
@@ -170,7 +180,7 @@ class CapacityForm(forms.Form):
 
     def __init__(self, *args, supplier: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = supplier.categories_supplied.filter(
+        _model_choices(self, "category").queryset = supplier.categories_supplied.filter(
             group=MaterialCategory.Group.MATERIAL
         ).order_by("sort_order")
 
@@ -186,7 +196,7 @@ class SupplierQueueFilterForm(forms.Form):
 
     def __init__(self, *args, supplier: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = supplier.categories_supplied.order_by("sort_order")
+        _model_choices(self, "category").queryset = supplier.categories_supplied.order_by("sort_order")
 
     def filters(self) -> dict:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
@@ -252,8 +262,9 @@ class BulkActionForm(forms.Form):
         ids = self.data.getlist("requests") if hasattr(self.data, "getlist") else self.data.get("requests", [])
         self.fields["requests"].choices = [(value, value) for value in ids]
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("action") == self.REJECT and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", _("Give a reason; it is kept with each rejected request."))
         return cleaned

@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Self
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MinValueValidator, RegexValidator
@@ -48,19 +49,19 @@ def capacity_stale_cutoff(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) - timedelta(days=settings.SUPPLY_CAPACITY_STALE_AFTER_DAYS)
 
 
-class SupplyRequestQuerySet(models.QuerySet):
+class SupplyRequestQuerySet(models.QuerySet["SupplyRequest"]):
     # The statuses of the queue (waiting to be served); every door asks `open()` / `is_open`, never a copy.
     OPEN_STATUSES = ("submitted", "approved")
     # The statuses after which nothing more happens to a request.
     CLOSED_STATUSES = ("rejected", "cancelled", "fulfilled")
 
-    def open(self):
+    def open(self) -> Self:
         return self.filter(status__in=self.OPEN_STATUSES)
 
-    def not_open(self):
+    def not_open(self) -> Self:
         return self.exclude(status__in=self.OPEN_STATUSES)
 
-    def not_closed(self):
+    def not_closed(self) -> Self:
         """Drafts and open requests: the ones whose priority still matters."""
         return self.exclude(status__in=self.CLOSED_STATUSES)
 
@@ -69,13 +70,13 @@ class SupplyRequestQuerySet(models.QuerySet):
         """The stale rule as a filter: open, and not re-confirmed for SUPPLY_STALE_AFTER_DAYS."""
         return Q(status__in=cls.OPEN_STATUSES, confirmed_at__lt=request_stale_cutoff(now))
 
-    def stale(self, *, now: datetime | None = None):
+    def stale(self, *, now: datetime | None = None) -> Self:
         return self.filter(self.stale_condition(now=now))
 
-    def not_stale(self, *, now: datetime | None = None):
+    def not_stale(self, *, now: datetime | None = None) -> Self:
         return self.exclude(self.stale_condition(now=now))
 
-    def queue(self):
+    def queue(self) -> Self:
         """The priority queue: open requests, highest priority first (one indexed query)."""
         return self.open().order_by("-priority", "submitted_at", "pk")
 
@@ -139,6 +140,9 @@ class SupplyRequest(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Set before a save, django-simple-history writes it as the reason of the history row (declared, not assigned:
+    # the attribute exists only when a service sets it).
+    _change_reason: str
     objects = SupplyRequestQuerySet.as_manager()
 
     class Meta:
@@ -237,10 +241,10 @@ class RequestTransition(models.Model):
         return f"{self.from_status or '∅'} → {self.to_status}"
 
 
-class CommitmentQuerySet(models.QuerySet):
+class CommitmentQuerySet(models.QuerySet["Commitment"]):
     LIVE_STATUSES = ("offered", "accepted", "shipped", "delivered")
 
-    def live(self):
+    def live(self) -> Self:
         return self.filter(status__in=self.LIVE_STATUSES)
 
 
@@ -313,11 +317,11 @@ class Commitment(models.Model):
         return self.status in CommitmentQuerySet.LIVE_STATUSES
 
 
-class SupplierCapacityQuerySet(models.QuerySet):
-    def stale(self, *, now: datetime | None = None):
+class SupplierCapacityQuerySet(models.QuerySet["SupplierCapacity"]):
+    def stale(self, *, now: datetime | None = None) -> Self:
         return self.filter(confirmed_at__lt=capacity_stale_cutoff(now))
 
-    def fresh(self, *, now: datetime | None = None):
+    def fresh(self, *, now: datetime | None = None) -> Self:
         return self.filter(confirmed_at__gte=capacity_stale_cutoff(now))
 
 

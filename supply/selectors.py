@@ -4,24 +4,37 @@ Every list here is built so that a page of it costs the same number of queries w
 `select_related`, and the delivery city's current risk level is a correlated subquery, not a look-up per row.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypedDict
+
 from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from members.models import MaterialCategory, Organisation, RiskArea, RiskLevel
 
-from .models import Commitment, Qualification, RequestTransition, SupplierCapacity, SupplyRequest
+from .models import Commitment, Qualification, RequestTransition, SupplierCapacity, SupplyRequest, SupplyRequestQuerySet
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 S = SupplyRequest.Status
 REQUEST_JOINS = ("organisation", "site", "category")
 
 
-def with_risk_level(requests: QuerySet[SupplyRequest]) -> QuerySet[SupplyRequest]:
+class RiskLevelAnnotation(TypedDict):
+    risk_level: str
+
+
+def with_risk_level(
+    requests: QuerySet[SupplyRequest],
+) -> QuerySet[WithAnnotations[SupplyRequest, RiskLevelAnnotation]]:
     """Annotates `risk_level`: the level in force now in the delivery site's city (low when the city is unlisted)."""
     level = RiskArea.objects.filter(province=OuterRef("site__province"), city=OuterRef("site__city")).values("level")
     return requests.annotate(risk_level=Coalesce(Subquery(level[:1]), Value(RiskLevel.LOW)))
 
 
-def _filter_stale(requests: QuerySet[SupplyRequest], stale: bool | None) -> QuerySet[SupplyRequest]:
+def _filter_stale(requests: SupplyRequestQuerySet, stale: bool | None) -> SupplyRequestQuerySet:
     if stale is None:
         return requests
     return requests.stale() if stale else requests.not_stale()
@@ -86,7 +99,7 @@ def matching_suppliers(*, request: SupplyRequest) -> QuerySet[Organisation]:
 # ---------------------------------------------------------------------------------------------------- supplier
 
 
-def _supplied_category_ids(supplier: Organisation) -> QuerySet:
+def _supplied_category_ids(supplier: Organisation) -> QuerySet[Any, Any]:
     return Organisation.categories_supplied.through.objects.filter(organisation=supplier).values("materialcategory_id")
 
 
@@ -147,7 +160,7 @@ def secretariat_queue(
         requests = requests.filter(site__province=province)
     if urgency:
         requests = requests.filter(urgency=urgency)
-    requests = with_risk_level(_filter_stale(requests, stale))
+    ranked = with_risk_level(_filter_stale(requests, stale))
     if risk_level:
-        requests = requests.filter(risk_level=risk_level)
-    return requests
+        ranked = ranked.filter(risk_level=risk_level)
+    return ranked

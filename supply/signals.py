@@ -1,7 +1,8 @@
 """Priorities follow their inputs that live in members: a city's risk level and a fab's priority guarantee.
 
 members may not import supply, so supply listens. Each handler recomputes the affected requests in one bulk
-update, inside the transaction that changed the input.
+update, inside the transaction that changed the input. The value before the save is noted on the instance itself,
+an attribute members' models do not declare (members may not know of supply): hence the ignores.
 """
 
 from django.db.models.signals import post_save, pre_save
@@ -14,7 +15,7 @@ from .services import priority_recompute_bulk
 
 @receiver(pre_save, sender=RiskArea)
 def _remember_old_risk_city(sender, instance: RiskArea, **kwargs):
-    instance._old_city = (
+    instance._old_city = (  # type: ignore[attr-defined]
         RiskArea.objects.filter(pk=instance.pk).values_list("province", "city").first() if instance.pk else None
     )
 
@@ -31,7 +32,7 @@ def risk_area_changed(sender, instance: RiskArea, raw=False, **kwargs):
 
 @receiver(pre_save, sender=Organisation)
 def _remember_old_guarantee(sender, instance: Organisation, **kwargs):
-    instance._old_guarantee = (
+    instance._old_guarantee = (  # type: ignore[attr-defined]
         Organisation.objects.filter(pk=instance.pk).values_list("priority_guarantee", flat=True).first()
         if instance.pk
         else None

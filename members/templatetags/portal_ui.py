@@ -30,7 +30,7 @@ def _css_class(bound_field: BoundField) -> str:
 
 @register.simple_tag
 def bootstrap_widget(bound_field: BoundField) -> SafeString:
-    attrs = {"class": _css_class(bound_field)}
+    attrs: dict[str, str | bool] = {"class": _css_class(bound_field)}
     described_by = []
     if bound_field.errors:
         attrs["aria-invalid"] = "true"

@@ -1,6 +1,8 @@
 """Status report pages: a member files and reads its own reports; the secretariat reads every member's, files on a
 member's behalf and sees who has not reported."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -63,7 +65,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "can_write": actor.can_write and actor.organisation is not None,
         "reported_today": (
             actor.organisation is not None
-            and StatusReport.objects.filter(organisation_id=actor.organisation_id, report_date=today).exists()
+            and StatusReport.objects.filter(organisation=actor.organisation, report_date=today).exists()
         ),
     }
     return render(request, "members/reports/report_list.html", context)
@@ -86,12 +88,16 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _form_page(request: HttpRequest, actor: Actor, organisation: Organisation, report: StatusReport | None):
+def _form_page(
+    request: HttpRequest, actor: Actor, organisation: Organisation, report: StatusReport | None
+) -> HttpResponse:
     try:
         require_write(actor, organisation=organisation)
     except NotAllowed as error:
         return forbidden(request, str(error.message))
     categories = stock_categories(organisation) if organisation.kind == Organisation.Kind.FAB else []
+    source: StatusReport | None
+    initial: dict[str, Any]
     if report is not None:
         source, initial = report, {}
     else:

@@ -64,7 +64,7 @@ def emit(event: str, obj: Any = None, *, payload: dict | None = None, organisati
     return recorded
 
 
-def delivery_counts(*, event: str, object_type: str, object_id) -> dict:
+def delivery_counts(*, event: str, object_type: str, object_id: int | str) -> dict[str, int]:
     """{"delivered", "pending", "failed"} alerts of the events of this name about one object."""
     from .selectors import delivery_counts as counts  # noqa: PLC0415
 

@@ -16,7 +16,13 @@ from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from alliance_portal.api import ConditionalDestroyMixin, CreateWithOutputMixin, ListWithOutputMixin, OutputSerializer
+from alliance_portal.api import (
+    ConditionalDestroyMixin,
+    CreateWithOutputMixin,
+    ListWithOutputMixin,
+    OutputSerializer,
+    column_max_length,
+)
 from alliance_portal.api_auth import CanEditOwnOrganisation, HasScope, get_caller
 from alliance_portal.api_schema import PortalAutoSchema
 from alliance_portal.idempotency import IdempotentCreateMixin, idempotent
@@ -331,7 +337,7 @@ class ChatRobotSerializer(serializers.ModelSerializer):
         write_only=True,
         required=False,
         allow_blank=True,
-        max_length=ChatRobot._meta.get_field("secret").max_length,
+        max_length=column_max_length(ChatRobot, "secret"),
         help_text=_("DingTalk and Feishu: the robot's signing key (never shown again)."),
     )
 

@@ -2,6 +2,8 @@
 reach, publish now or at a set time, archive, and per notice the acknowledgement report with reminders and the
 delivery progress of its alerts."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -26,7 +28,7 @@ N = Notice.Status
 PAGE_SIZE = 30
 
 
-def delivery_progress(notice: Notice) -> dict | None:
+def delivery_progress(notice: Notice) -> dict[str, int] | None:
     """Delivered / pending / failed alerts of the notice's publication (None before it is published)."""
     if notice.status not in (N.PUBLISHED, N.ARCHIVED):
         return None
@@ -62,7 +64,7 @@ def _form_reach(form: NoticeForm) -> str | None:
     return reach_text(count)
 
 
-def _preview(form: NoticeForm) -> dict:
+def _preview(form: NoticeForm) -> dict[str, str]:
     data = form.cleaned_data
     return {
         "title_zh": data.get("title_zh", ""),
@@ -89,7 +91,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 def _compose_page(request: HttpRequest, form: NoticeForm, notice: Notice | None) -> HttpResponse:
     """GET shows the form; "preview" re-renders it with the rendered text and the audience; "save" writes."""
-    context = {"form": form, "notice": notice}
+    context: dict[str, Any] = {"form": form, "notice": notice}
     if notice is not None:
         context["attachments"] = list(notice.attachments.all())
         context["publish_form"] = PublishForm()
@@ -113,8 +115,9 @@ def _compose_page(request: HttpRequest, form: NoticeForm, notice: Notice | None)
             except NotAllowed as error:
                 return service_refused(request, error)
             except ConflictError as error:
+                # Only an existing notice conflicts (published meanwhile); a new one is still a draft.
                 messages.error(request, error.message)
-                return redirect(_report_url(notice.pk))
+                return redirect(_report_url(notice.pk) if notice is not None else reverse("notices:manage"))
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -153,7 +156,8 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                # Iterating an ErrorList yields its messages; the stubs type the stored items.
+                messages.error(request, error)  # type: ignore[arg-type]
         return redirect(_edit_url(pk))
     try:
         published = services.notice_publish(actor=actor_for(request), notice=notice, at=form.at)

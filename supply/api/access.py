@@ -24,6 +24,7 @@ from rest_framework import permissions, serializers
 
 from alliance_portal.api import OutputSerializer
 from alliance_portal.api_auth import Caller, get_caller
+from alliance_portal.errors import StrOrPromise
 from members.models import Organisation, Site
 
 from ..models import Commitment, SupplyRequest
@@ -38,23 +39,23 @@ def sees_private_part(caller: Caller, supply_request: SupplyRequest) -> bool:
 
 def visible_requests(caller: Caller) -> QuerySet[SupplyRequest]:
     """The requests this caller may read, with their joins and the delivery city's current risk level."""
-    kind = caller.actor.kind
+    organisation = caller.organisation
     requests = SupplyRequest.objects.select_related(*REQUEST_JOINS)
     if caller.is_staff:
         pass
-    elif kind is None:
+    elif organisation is None:
         requests = requests.none()
-    elif kind == Organisation.Kind.SUPPLIER:
+    elif organisation.kind == Organisation.Kind.SUPPLIER:
         # What supply.selectors.supplier_visible_requests allows, written with IN (subquery) rather than EXISTS:
         # PostgreSQL hashes the subquery once instead of probing it for each of a hundred thousand rows.
-        supplied = Organisation.categories_supplied.through.objects.filter(organisation_id=caller.organisation_id)
-        committed_to = Commitment.objects.filter(supplier_id=caller.organisation_id)
+        supplied = Organisation.categories_supplied.through.objects.filter(organisation_id=organisation.pk)
+        committed_to = Commitment.objects.filter(supplier_id=organisation.pk)
         requests = requests.filter(
             Q(status=SupplyRequest.Status.APPROVED, category_id__in=supplied.values("materialcategory_id"))
             | Q(pk__in=committed_to.values("request_id"))
         )
-    elif kind == Organisation.Kind.FAB:
-        requests = requests.filter(organisation_id=caller.organisation_id)
+    elif organisation.kind == Organisation.Kind.FAB:
+        requests = requests.filter(organisation_id=organisation.pk)
     else:
         requests = requests.open()
     return with_risk_level(requests)
@@ -64,11 +65,11 @@ def visible_commitments(caller: Caller) -> QuerySet[Commitment]:
     commitments = Commitment.objects.select_related("supplier", "request", "request__organisation")
     if caller.is_staff:
         return commitments
-    kind = caller.actor.kind
-    if kind == Organisation.Kind.SUPPLIER:
-        return commitments.filter(supplier_id=caller.organisation_id)
-    if kind == Organisation.Kind.FAB:
-        return commitments.filter(request__organisation_id=caller.organisation_id)
+    organisation = caller.organisation
+    if organisation is not None and organisation.kind == Organisation.Kind.SUPPLIER:
+        return commitments.filter(supplier_id=organisation.pk)
+    if organisation is not None and organisation.kind == Organisation.Kind.FAB:
+        return commitments.filter(request__organisation_id=organisation.pk)
     return commitments.none()
 
 
@@ -77,7 +78,7 @@ class CanWriteSupply(permissions.BasePermission):
     standing; or the secretariat), answered with the rule's own reason. On a single record the question waits for
     the object, so a record the caller cannot see is a 404 before this is asked. The services ask again."""
 
-    message = _("Your role in your organisation is read-only; ask its administrator.")
+    message: StrOrPromise = _("Your role in your organisation is read-only; ask its administrator.")
 
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS or getattr(view, "detail", False):

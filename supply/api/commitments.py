@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from alliance_portal.api import CreateWithOutputMixin, ETagRetrieveMixin, ListWithOutputMixin
 from alliance_portal.api_auth import HasScope, get_caller
 from alliance_portal.api_schema import PortalAutoSchema
+from alliance_portal.errors import StrOrPromise
 from alliance_portal.idempotency import IdempotentCreateMixin, idempotent
 
 from .. import services
@@ -37,7 +38,9 @@ ACTION_CHOICES = [
 
 
 class CommitmentSerializer(serializers.ModelSerializer):
-    request = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("Id of the supply request"))
+    request: serializers.PrimaryKeyRelatedField[SupplyRequest] = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text=_("Id of the supply request")
+    )
     fab = OrganisationBriefSerializer(source="request.organisation", read_only=True)
     supplier = OrganisationBriefSerializer(read_only=True)
     material = serializers.CharField(source="request.material", read_only=True)
@@ -117,7 +120,7 @@ class DeliverSerializer(serializers.Serializer):
     delivered_on = serializers.DateField()
 
 
-def _action_schema(description: str, body=None):
+def _action_schema(description: StrOrPromise, body=None):
     return extend_schema(
         description=description, request=body, responses={200: CommitmentSerializer, 409: ConflictSerializer}
     )

@@ -26,7 +26,10 @@ class PriorityPartSerializer(OutputSerializer):
     factor = serializers.CharField(help_text=_("risk, guarantee, stock, urgency, needed_by or waiting"))
     value = serializers.JSONField(help_text=_("The input the points come from: a risk level, a number of days, ..."))
     points = serializers.IntegerField()
-    label = serializers.CharField(help_text=_("The part in words, in the language asked for (Accept-Language)."))
+    # DRF's serializer metaclass takes declared fields off the class, so this `label` does not replace Field.label.
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text=_("The part in words, in the language asked for (Accept-Language).")
+    )
 
 
 class SupplyRequestSerializer(serializers.ModelSerializer):
@@ -35,7 +38,9 @@ class SupplyRequestSerializer(serializers.ModelSerializer):
 
     organization = OrganisationBriefSerializer(source="organisation", read_only=True)
     site = SiteBriefSerializer(read_only=True)
-    category = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("Material category code"))
+    category: serializers.SlugRelatedField[MaterialCategory] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text=_("Material category code")
+    )
     risk_level = serializers.ChoiceField(
         choices=RiskLevel.choices,
         read_only=True,

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from alliance_portal.api import ConditionalUpdateMixin, CreateWithOutputMixin, ListWithOutputMixin
 from alliance_portal.api_auth import HasScope, get_caller
 from alliance_portal.api_schema import PortalAutoSchema
+from alliance_portal.errors import StrOrPromise
 from alliance_portal.idempotency import IdempotentCreateMixin, idempotent
 from alliance_portal.pagination import UncountedPagination
 
@@ -40,7 +41,7 @@ from .request_serializers import (
 S = SupplyRequest.Status
 
 
-def _transition_schema(description: str, body=None):
+def _transition_schema(description: StrOrPromise, body=None):
     return extend_schema(
         description=description,
         request=body,

@@ -9,6 +9,7 @@ conditional UPDATE that the database re-checks under the row lock, and a CHECK c
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -66,7 +67,7 @@ def _remaining_message(request: SupplyRequest) -> str:
     }
 
 
-def _commitment_payload(commitment: Commitment) -> dict:
+def _commitment_payload(commitment: Commitment) -> dict[str, Any]:
     return {
         "id": commitment.pk,
         "request": commitment.request_id,
@@ -90,6 +91,7 @@ def commitment_create(
 ) -> Commitment:
     require_write(actor, kinds={Organisation.Kind.SUPPLIER}, secretariat=False)
     supplier = actor.organisation
+    assert supplier is not None  # require_write refuses an actor of no kind (without an organisation)
     quantity = Decimal(quantity)
     if quantity <= 0:
         raise ValidationError({"quantity": _("Commit a quantity greater than zero.")})
@@ -143,7 +145,7 @@ def _refuse(commitment: Commitment, action: str) -> ConflictError:
     )
 
 
-def is_qualified(*, fab_id, supplier_id, category_id) -> bool:
+def is_qualified(*, fab_id: int, supplier_id: int, category_id: int) -> bool:
     return Qualification.objects.filter(fab_id=fab_id, supplier_id=supplier_id, category_id=category_id).exists()
 
 

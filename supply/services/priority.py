@@ -1,6 +1,8 @@
 """The priority of a request: scored from its inputs, recomputed in bulk when an input changes, and overridden by
 the secretariat with a reason that is kept."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +21,7 @@ PRIORITY_FIELDS = ["priority_score", "priority_parts", "priority"]
 HISTORY_REASON_MAX = 100
 
 
-def _apply_priority(request: SupplyRequest, *, risk_level: str, guarantee: bool, now=None) -> None:
+def _apply_priority(request: SupplyRequest, *, risk_level: str, guarantee: bool, now: datetime | None = None) -> None:
     score, parts = priority_rules.compute(
         priority_rules.Inputs(
             risk_level=risk_level,
@@ -43,7 +45,9 @@ def score(request: SupplyRequest) -> None:
 
 
 @transaction.atomic
-def priority_recompute_bulk(*, province: str | None = None, city: str | None = None, organisation_id=None) -> int:
+def priority_recompute_bulk(
+    *, province: str | None = None, city: str | None = None, organisation_id: int | None = None
+) -> int:
     """Recomputes every open (and draft) request matching the filter in one bulk update; returns how many.
 
     Called when a risk level changes (a city), when a fab's priority guarantee changes (an organisation), and
@@ -93,7 +97,7 @@ def supply_request_override_priority(
     if not reason:
         raise ValidationError({"override_reason": _("Say why the priority is overridden; the reason is kept.")})
     max_length = SupplyRequest._meta.get_field("override_reason").max_length
-    if len(reason) > max_length:
+    if max_length is not None and len(reason) > max_length:
         raise ValidationError(
             {"override_reason": _("The reason can be at most %(max)d characters long.") % {"max": max_length}}
         )

@@ -5,6 +5,7 @@ Each write checks the actor first (members.rules: standing, role, kind, party), 
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -79,7 +80,7 @@ def _unit_label(unit: str, language: str) -> str:
         return str(Unit(unit).label) if unit in Unit.values else unit
 
 
-def request_payload(request: SupplyRequest) -> dict:
+def request_payload(request: SupplyRequest) -> dict[str, Any]:
     return {
         "id": request.pk,
         "organisation": request.organisation.slug,
@@ -129,7 +130,7 @@ def _require_requesting_fab(actor: Actor, request: SupplyRequest) -> None:
 
 
 @transaction.atomic
-def supply_request_create(*, actor: Actor, submit: bool = False, **fields) -> SupplyRequest:
+def supply_request_create(*, actor: Actor, submit: bool = False, **fields: Any) -> SupplyRequest:
     """A fab's new request, saved as a draft or submitted at once."""
     require_write(actor, kinds={Organisation.Kind.FAB}, secretariat=False)
     unknown = set(fields) - set(REQUEST_FIELDS)
@@ -152,7 +153,7 @@ def _locked(request: SupplyRequest) -> SupplyRequest:
 
 
 @transaction.atomic
-def supply_request_update(*, request: SupplyRequest, actor: Actor, **fields) -> SupplyRequest:
+def supply_request_update(*, request: SupplyRequest, actor: Actor, **fields: Any) -> SupplyRequest:
     """Edits a draft. A submitted request is read-only to the fab: it can only be cancelled or re-confirmed."""
     _require_requesting_fab(actor, request)
     request = _locked(request)
@@ -183,7 +184,7 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
     (S.APPROVED, S.FULFILLED): {"fab", "secretariat"},
 }
 REASON_REQUIRED = {S.REJECTED, S.CANCELLED}
-EVENT_FOR = {
+EVENT_FOR: dict[str, str] = {
     S.APPROVED: events.SUPPLY_REQUEST_APPROVED,
     S.REJECTED: events.SUPPLY_REQUEST_REJECTED,
     S.CANCELLED: events.SUPPLY_REQUEST_CANCELLED,
@@ -308,6 +309,7 @@ def supply_request_flag_stale(*, now: datetime | None = None) -> int:
             if not claimed:
                 continue
             request = SupplyRequest.objects.select_related("organisation", "site", "category").get(pk=pk)
+            assert request.confirmed_at is not None  # stale: confirmed before the cutoff
             emit(
                 events.SUPPLY_REQUEST_STALE,
                 request,

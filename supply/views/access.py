@@ -9,25 +9,37 @@ organisation's id is a 404 (see the scoped look-ups in each screen's module).
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from alliance_portal.errors import ConflictError, NotAllowed
+from alliance_portal.errors import ConflictError, NotAllowed, StrOrPromise
 from members.models import Organisation
+from members.rules import Actor
 from members.views.access import actor_for, forbidden, posted, secretariat_required
 
 from ..forms import add_service_errors
 
-__all__ = ["posted", "forbidden", "actor_for", "member_of", "secretariat_required", "act", "form_page"]
+__all__ = [
+    "posted",
+    "forbidden",
+    "actor_for",
+    "member_of",
+    "organisation_of",
+    "secretariat_required",
+    "act",
+    "form_page",
+]
 
 
-_WRONG_KIND = {
+_WRONG_KIND: dict[str, StrOrPromise] = {
     Organisation.Kind.FAB: gettext_lazy("These pages are for IC manufacturers (fabs) filing supply requests."),
     Organisation.Kind.SUPPLIER: gettext_lazy("These pages are for materials suppliers."),
 }
@@ -54,13 +66,23 @@ def member_of(kind: str, *, write: bool = False) -> Callable:
     return decorator
 
 
+def organisation_of(actor: Actor) -> Organisation:
+    """The organisation of an actor that `member_of` let through (so it has one)."""
+    if actor.organisation is None:
+        raise PermissionDenied
+    return actor.organisation
+
+
 def _refused(request: HttpRequest, error: NotAllowed | None) -> HttpResponse:
     if error is None:
         return forbidden(request, _("Your organisation or role cannot do this."))
     return forbidden(request, str(error.message))
 
 
-def act(request: HttpRequest, call: Callable[[], object], *, done: str | Callable[[object], str], then: str):
+T = TypeVar("T")
+
+
+def act(request: HttpRequest, call: Callable[[], T], *, done: str | Callable[[T], str], then: str) -> HttpResponse:
     """A one-click action: call the service, flash what happened, go back to `then`.
 
     A refused transition is a message and nothing changes (the service's transaction rolled back)."""
@@ -80,12 +102,12 @@ def act(request: HttpRequest, call: Callable[[], object], *, done: str | Callabl
 def form_page(
     request: HttpRequest,
     *,
-    form,
-    save: Callable[[dict], object],
-    done: str | Callable[[object], str],
+    form: forms.BaseForm,
+    save: Callable[[dict[str, Any]], T],
+    done: str | Callable[[T], str],
     then: str,
     template: str = "supply/action_form.html",
-    context: dict | None = None,
+    context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """An action that needs input: GET shows the form, POST validates it and calls the service.
 

@@ -32,7 +32,7 @@ from ..selectors import (
     request_commitments,
     request_transitions,
 )
-from .access import act, forbidden, form_page, member_of, posted
+from .access import act, forbidden, form_page, member_of, organisation_of, posted
 
 S = SupplyRequest.Status
 C = Commitment.Status
@@ -45,12 +45,12 @@ fab_writer = member_of(Organisation.Kind.FAB, write=True)
 
 def _own_request(actor: Actor, pk: int) -> SupplyRequest:
     """One of the fab's own requests; another organisation's is a 404, as if it did not exist."""
-    return get_object_or_404(fab_requests(organisation=actor.organisation), pk=pk)
+    return get_object_or_404(fab_requests(organisation=organisation_of(actor)), pk=pk)
 
 
 def _own_commitment(actor: Actor, request_pk: int, pk: int) -> Commitment:
     commitments = Commitment.objects.filter(
-        request__organisation=actor.organisation, request_id=request_pk
+        request__organisation=organisation_of(actor), request_id=request_pk
     ).select_related("supplier", "request", "request__organisation", "request__site", "request__category")
     return get_object_or_404(commitments, pk=pk)
 
@@ -63,7 +63,7 @@ def _detail_url(pk: int) -> str:
 @fab_reader
 def request_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = RequestFilterForm(request.GET or None)
-    requests = fab_requests(organisation=actor.organisation, **form.filters())
+    requests = fab_requests(organisation=organisation_of(actor), **form.filters())
     page_obj = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page_obj": page_obj, "can_write": actor.can_write}
     return render(request, "supply/fab/request_list.html", context)
@@ -78,7 +78,7 @@ def _saved_message(supply_request: SupplyRequest) -> str:
 @require_http_methods(["GET", "POST"])
 @fab_writer
 def request_create(request: HttpRequest, actor: Actor) -> HttpResponse:
-    form = SupplyRequestForm(posted(request), organisation=actor.organisation)
+    form = SupplyRequestForm(posted(request), organisation=organisation_of(actor))
     if request.method == "POST" and form.is_valid():
         try:
             created = services.supply_request_create(
@@ -109,7 +109,7 @@ def request_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         return redirect(_detail_url(pk))
     # A copy for the form: a rejected form writes its values onto its instance, and the page shows the original.
     form = SupplyRequestForm(
-        posted(request), instance=SupplyRequest.objects.get(pk=pk), organisation=actor.organisation
+        posted(request), instance=SupplyRequest.objects.get(pk=pk), organisation=organisation_of(actor)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -137,9 +137,9 @@ def request_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     supply_request = _own_request(actor, pk)
     allowed = services.allowed_transitions(supply_request, actor)
     commitments = list(request_commitments(request=supply_request))
-    qualified = qualified_supplier_ids(fab=actor.organisation, category=supply_request.category)
+    qualified = qualified_supplier_ids(fab=organisation_of(actor), category=supply_request.category)
     for commitment in commitments:
-        commitment.is_qualified = commitment.supplier_id in qualified
+        commitment.is_qualified = commitment.supplier_id in qualified  # type: ignore[attr-defined]  # for the template
     context = {
         "supply_request": supply_request,
         "transitions": list(request_transitions(request=supply_request)),
@@ -226,7 +226,7 @@ def qualification_add(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
         request,
         form=form,
         save=lambda data: services.qualification_add(
-            fab=actor.organisation,
+            fab=organisation_of(actor),
             supplier=data["supplier"],
             category=supply_request.category,
             actor=actor,

@@ -58,11 +58,12 @@ def _queue_page(request: HttpRequest, query: QueryDict, bulk_form: BulkActionFor
     if form.is_bound:
         form.is_valid()
     page_obj = queue_page(secretariat_queue(**form.filters()), page=query.get("page"), per_page=PAGE_SIZE)
+    posted_data = bulk_form.data if bulk_form.is_bound else None  # the QueryDict of the POST it was bound to
     context = {
         "form": form,
         "page_obj": page_obj,
         "bulk_form": bulk_form,
-        "selected": {str(v) for v in bulk_form.data.getlist("requests")} if bulk_form.is_bound else set(),
+        "selected": {str(v) for v in posted_data.getlist("requests")} if isinstance(posted_data, QueryDict) else set(),
         "here": f"{reverse('supply:secretariat_queue')}?{query.urlencode()}" if query else "",
     }
     return render(request, "supply/secretariat/queue.html", context, status=status)
@@ -117,7 +118,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     commitments = list(request_commitments(request=supply_request))
     qualified = qualified_supplier_ids(fab=supply_request.organisation, category=supply_request.category)
     for commitment in commitments:
-        commitment.is_qualified = commitment.supplier_id in qualified
+        commitment.is_qualified = commitment.supplier_id in qualified  # type: ignore[attr-defined]  # for the template
     allowed = services.allowed_transitions(supply_request, actor_for(request))
     context = {
         "supply_request": supply_request,

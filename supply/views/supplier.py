@@ -37,7 +37,7 @@ from ..selectors import (
     supplier_queue,
     supplier_visible_requests,
 )
-from .access import act, forbidden, form_page, member_of, posted
+from .access import act, forbidden, form_page, member_of, organisation_of, posted
 from .paging import queue_page
 
 C = Commitment.Status
@@ -49,17 +49,17 @@ supplier_writer = member_of(Organisation.Kind.SUPPLIER, write=True)
 
 def _visible_request(actor: Actor, pk: int) -> SupplyRequest:
     """A request the supplier may look at (see supplier_visible_requests); anything else is a 404."""
-    return get_object_or_404(supplier_visible_requests(supplier=actor.organisation), pk=pk)
+    return get_object_or_404(supplier_visible_requests(supplier=organisation_of(actor)), pk=pk)
 
 
 def _own_commitment(actor: Actor, pk: int) -> Commitment:
-    return get_object_or_404(supplier_commitments(supplier=actor.organisation), pk=pk)
+    return get_object_or_404(supplier_commitments(supplier=organisation_of(actor)), pk=pk)
 
 
 @require_safe
 @supplier_reader
 def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
-    supplier = actor.organisation
+    supplier = organisation_of(actor)
     form = SupplierQueueFilterForm(request.GET or None, supplier=supplier)
     page_obj = queue_page(
         supplier_queue(supplier=supplier, **form.filters()), page=request.GET.get("page"), per_page=PAGE_SIZE
@@ -104,7 +104,7 @@ def request_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             return redirect("supply:supplier_request", pk=pk)
     context = {
         "supply_request": supply_request,
-        "own_commitments": list(request_commitments(request=supply_request, supplier=actor.organisation)),
+        "own_commitments": list(request_commitments(request=supply_request, supplier=organisation_of(actor))),
         "form": form,
         "can_commit": actor.can_write
         and supply_request.status == SupplyRequest.Status.APPROVED
@@ -117,7 +117,7 @@ def request_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 @supplier_reader
 def commitment_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = CommitmentFilterForm(request.GET or None)
-    commitments = supplier_commitments(supplier=actor.organisation, **form.filters())
+    commitments = supplier_commitments(supplier=organisation_of(actor), **form.filters())
     page_obj = Paginator(commitments, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page_obj": page_obj, "can_write": actor.can_write}
     return render(request, "supply/supplier/commitment_list.html", context)
@@ -169,7 +169,7 @@ def commitment_ship(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
 @require_safe
 @supplier_reader
 def capacity(request: HttpRequest, actor: Actor) -> HttpResponse:
-    supplier = actor.organisation
+    supplier = organisation_of(actor)
     capacities = list(supplier_capacities(supplier=supplier))
     stated = {c.category_id for c in capacities}
     missing = [
@@ -191,7 +191,7 @@ def capacity(request: HttpRequest, actor: Actor) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @supplier_writer
 def capacity_save(request: HttpRequest, actor: Actor) -> HttpResponse:
-    supplier = actor.organisation
+    supplier = organisation_of(actor)
     initial = {}
     existing = (
         SupplierCapacity.objects.filter(supplier=supplier, category__code=request.GET.get("category", ""))
@@ -229,7 +229,7 @@ def capacity_save(request: HttpRequest, actor: Actor) -> HttpResponse:
 def capacity_confirm(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     """One click: the figures still hold, so they are saved again as of now."""
     current = get_object_or_404(
-        SupplierCapacity.objects.filter(supplier=actor.organisation).select_related("category"), pk=pk
+        SupplierCapacity.objects.filter(supplier=organisation_of(actor)).select_related("category"), pk=pk
     )
     return act(
         request,

@@ -294,12 +294,22 @@ def test_remind_emits_a_reminder_for_the_missing_organisations(client_for, secre
     assert Acknowledgement.objects.count() == 1
 
 
-def test_progress_answers_json(client_for, secretariat):
+def test_progress_of_a_published_notice_counts_its_alerts(client_for, secretariat):
     notice = make_notice()
     data = client_for(secretariat).get(reverse("notices:progress", args=[notice.pk])).json()
-    assert "progress" in data
-    if data["progress"] is not None:
-        assert set(data["progress"]) == {"delivered", "pending", "failed"}
+    assert data == {"progress": {"delivered": 0, "pending": 0, "failed": 0}}
+
+
+def test_progress_of_a_draft_is_none(client_for, secretariat):
+    notice = make_notice(status=Notice.Status.DRAFT)
+    data = client_for(secretariat).get(reverse("notices:progress", args=[notice.pk])).json()
+    assert data == {"progress": None}
+
+
+def test_report_of_a_published_notice_shows_the_delivery_progress(client_for, secretariat):
+    notice = make_notice()
+    page = client_for(secretariat).get(reverse("notices:report", args=[notice.pk])).content.decode()
+    assert 'id="delivery-progress"' in page
 
 
 def test_unschedule_for_each_role(role_client):
