@@ -15,7 +15,10 @@ A concrete app subclasses both (`class Shipment(ShipmentBase)` with a link to it
 `class ShipmentCheckpoint(CheckpointBase)` with `shipment = ForeignKey(Shipment, related_name="checkpoints")`).
 """
 
+from __future__ import annotations
+
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +29,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .errors import ConflictError
+
+if TYPE_CHECKING:
+    from members.rules import Actor
 
 un_number_validator = RegexValidator(r"^UN\d{4}$", _("Write the UN number as UN followed by four digits, e.g. UN1017."))
 
@@ -89,6 +95,10 @@ class ShipmentBase(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
+    # Set before a save, django-simple-history writes it as the reason of the history row (declared, not assigned:
+    # the attribute exists only when a step sets it).
+    _change_reason: str
+
     class Meta:
         abstract = True
 
@@ -119,23 +129,26 @@ class CheckpointBase(models.Model):
         ordering = ["at", "pk"]
 
 
-TIMESTAMP_FIELD = {
+TIMESTAMP_FIELD: dict[str, str] = {
     CheckpointKind.PICKUP: "picked_up_at",
     CheckpointKind.HANDOVER: "handed_over_at",
     CheckpointKind.RECEIVED: "received_at",
 }
 
 
+CheckpointT = TypeVar("CheckpointT", bound=CheckpointBase)
+
+
 def advance_shipment(
     shipment: ShipmentBase,
     *,
-    checkpoints,
+    checkpoints: models.Manager[CheckpointT],
     kind: str,
-    actor,
+    actor: Actor,
     place: str = "",
     at: datetime | None = None,
     note: str = "",
-):
+) -> CheckpointT:
     """Records one step of a shipment (call it inside the app's service, after the app checked the actor's right).
 
     The status moves with one conditional UPDATE (`status IN` the statuses the step may follow), so a step the
@@ -147,7 +160,7 @@ def advance_shipment(
         raise ValidationError({"at": [gettext("The time of a step cannot be in the future.")]})
     if kind == CheckpointKind.CHECKPOINT and not place.strip():
         raise ValidationError({"place": [gettext("Say where the goods are.")]})
-    fields = {"status": STEP_TO[kind], "updated_at": now}
+    fields: dict[str, Any] = {"status": STEP_TO[kind], "updated_at": now}
     if kind in TIMESTAMP_FIELD:
         fields[TIMESTAMP_FIELD[kind]] = at
     model = type(shipment)
