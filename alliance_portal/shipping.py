@@ -94,9 +94,8 @@ class ShipmentBase(models.Model):
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
-
-    # Set before a save, django-simple-history writes it as the reason of the history row (declared, not assigned:
-    # the attribute exists only when a step sets it).
+    # Set before a save, django-simple-history (where the concrete model has it) writes it as the reason of the
+    # history row (declared, not assigned: the attribute exists only when advance_shipment sets it).
     _change_reason: str
 
     class Meta:
