@@ -12,7 +12,7 @@ A service's refusal (ConflictError, NotAllowed, ValidationError) is always an ad
 
 import json
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -92,7 +92,7 @@ class QueuePaginator(Paginator):
 
 
 class QueueCountMixin:
-    paginator = QueuePaginator
+    paginator: ClassVar[type[Paginator]] = QueuePaginator  # a class attribute, as ModelAdmin declares it
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER  # a facet is a count per filter choice, over the whole list
 

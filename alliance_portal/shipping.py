@@ -15,7 +15,10 @@ A concrete app subclasses both (`class Shipment(ShipmentBase)` with a link to it
 `class ShipmentCheckpoint(CheckpointBase)` with `shipment = ForeignKey(Shipment, related_name="checkpoints")`).
 """
 
+from __future__ import annotations
+
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +29,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .errors import ConflictError
+
+if TYPE_CHECKING:
+    from members.rules import Actor
 
 un_number_validator = RegexValidator(r"^UN\d{4}$", _("Write the UN number as UN followed by four digits, e.g. UN1017."))
 
@@ -129,16 +135,19 @@ TIMESTAMP_FIELD: dict[str, str] = {
 }
 
 
+CheckpointT = TypeVar("CheckpointT", bound=CheckpointBase)
+
+
 def advance_shipment(
     shipment: ShipmentBase,
     *,
-    checkpoints,
+    checkpoints: models.Manager[CheckpointT],
     kind: str,
-    actor,
+    actor: Actor,
     place: str = "",
     at: datetime | None = None,
     note: str = "",
-):
+) -> CheckpointT:
     """Records one step of a shipment (call it inside the app's service, after the app checked the actor's right).
 
     The status moves with one conditional UPDATE (`status IN` the statuses the step may follow), so a step the
@@ -150,7 +159,7 @@ def advance_shipment(
         raise ValidationError({"at": [gettext("The time of a step cannot be in the future.")]})
     if kind == CheckpointKind.CHECKPOINT and not place.strip():
         raise ValidationError({"place": [gettext("Say where the goods are.")]})
-    fields = {"status": STEP_TO[kind], "updated_at": now}
+    fields: dict[str, Any] = {"status": STEP_TO[kind], "updated_at": now}
     if kind in TIMESTAMP_FIELD:
         fields[TIMESTAMP_FIELD[kind]] = at
     model = type(shipment)

@@ -6,6 +6,8 @@ or for the member), resolves, closes or reopens it. Each step is an action (POST
 step the case's status does not allow is a 409. Nothing is deleted.
 """
 
+from typing import Any
+
 import django_filters
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +22,7 @@ from alliance_portal.api_schema import PortalAutoSchema
 from alliance_portal.filters import UpdatedSinceFilter
 from alliance_portal.idempotency import IdempotentCreateMixin, idempotent
 from alliance_portal.pagination import UncountedPagination
-from members.models import Difficulty, Organisation
+from members.models import Difficulty, Organisation, StatusReport
 
 from . import selectors, services
 from .models import DESCRIPTION_LENGTH, NOTE_LENGTH, AssistanceCase, CaseNote
@@ -49,9 +51,11 @@ class CaseNoteWriteSerializer(serializers.Serializer):
 
 class AssistanceCaseSerializer(serializers.ModelSerializer):
     type = serializers.ChoiceField(source="kind", choices=Difficulty.choices, read_only=True)
-    organization = serializers.SlugRelatedField(source="organisation", slug_field="slug", read_only=True)
+    organization: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        source="organisation", slug_field="slug", read_only=True
+    )
     assignee = serializers.SerializerMethodField(help_text=_("Who in the secretariat works the case."))
-    source_report = serializers.PrimaryKeyRelatedField(
+    source_report: serializers.PrimaryKeyRelatedField[StatusReport] = serializers.PrimaryKeyRelatedField(
         read_only=True, help_text=_("Id of the status report that opened it (status-reports), if one did.")
     )
     is_stale = serializers.BooleanField(
@@ -85,11 +89,12 @@ class AssistanceCaseSerializer(serializers.ModelSerializer):
         return (obj.assignee.get_full_name() or obj.assignee.get_username()) if obj.assignee else None
 
     @extend_schema_field(CaseNoteSerializer(many=True))
-    def get_notes(self, obj) -> list[dict]:
+    def get_notes(self, obj) -> list[dict[str, Any]]:
         notes = getattr(obj, "visible_notes", None)
         if notes is None:
             notes = selectors.visible_notes(get_caller(self.context["request"]).actor, obj)
-        return CaseNoteSerializer(notes, many=True).data
+        # many=True makes a ListSerializer, whose data is a list (a ReturnList); the stubs say ReturnDict.
+        return CaseNoteSerializer(notes, many=True).data  # type: ignore[return-value]
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=S.choices)))
     def get_allowed_transitions(self, obj) -> list[str]:
@@ -130,7 +135,7 @@ class CaseFilter(django_filters.FilterSet):
 
     class Meta:
         model = AssistanceCase
-        fields = []
+        fields: list[str] = []
 
 
 class CaseWritePermission(permissions.BasePermission):

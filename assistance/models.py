@@ -5,7 +5,8 @@ And the missing-report reminders: one row per organisation and date, so a remind
 the task and however often.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Self, TypedDict, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -17,24 +18,39 @@ from simple_history.models import HistoricalRecords
 
 from members.models import Difficulty, Organisation, StatusReport
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 DESCRIPTION_LENGTH = 2000
 NOTE_LENGTH = 2000
 
 
-class CaseQuerySet(models.QuerySet):
-    def for_organisation(self, organisation_id: int | None):
+class StaleFlag(TypedDict):
+    """What `CaseQuerySet.with_stale_flag` adds to each row."""
+
+    is_stale: bool
+
+
+# Generic so that a queryset can say which annotations its rows carry (`CaseQuerySet[WithAnnotations[...]]`).
+_Case = TypeVar("_Case", bound="AssistanceCase")
+
+
+class CaseQuerySet(models.QuerySet[_Case, _Case]):
+    def for_organisation(self, organisation_id: int | None) -> Self:
         return self.filter(organisation_id=organisation_id)
 
-    def active(self):
+    def active(self) -> Self:
         return self.filter(status__in=AssistanceCase.ACTIVE)
 
-    def stale(self, now=None):
+    def stale(self, now: datetime | None = None) -> Self:
         """Open or in-progress cases nobody has written a note on for ASSISTANCE_STALE_DAYS (counted from the last
         note, or from the opening when there is none): the ones the secretariat must look at first."""
         cutoff = (now or timezone.now()) - timedelta(days=settings.ASSISTANCE_STALE_DAYS)
         return self.active().filter(last_activity_at__lt=cutoff)
 
-    def with_stale_flag(self, now=None):
+    def with_stale_flag(
+        self, now: datetime | None = None
+    ) -> "CaseQuerySet[WithAnnotations[AssistanceCase, StaleFlag]]":
         cutoff = (now or timezone.now()) - timedelta(days=settings.ASSISTANCE_STALE_DAYS)
         return self.annotate(
             is_stale=models.ExpressionWrapper(

@@ -1,13 +1,18 @@
 """Reads of assistance cases shared by the web pages, the API and the admin, scoped to who asks."""
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from members.rules import Actor
 
-from .models import AssistanceCase, CaseNote
+from .models import AssistanceCase, CaseNote, CaseQuerySet, StaleFlag
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
-def visible_cases(actor: Actor) -> QuerySet[AssistanceCase]:
+def visible_cases(actor: Actor) -> "CaseQuerySet[WithAnnotations[AssistanceCase, StaleFlag]]":
     """The secretariat sees every case; an organisation its own (another's is a 404); nobody else any. Each with
     its stale flag (`is_stale`)."""
     cases = AssistanceCase.objects.all()

@@ -1,11 +1,15 @@
 """Every write of assistance cases and missing-report reminders, whichever door it comes through."""
 
 import logging
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -23,7 +27,7 @@ S = AssistanceCase.Status
 
 # Where a case may go from each status. Resolving and closing say why (the resolution); a resolved case may be
 # reopened (in progress) if the member's trouble comes back, a closed one is done.
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     S.OPEN: {S.IN_PROGRESS, S.RESOLVED, S.CLOSED},
     S.IN_PROGRESS: {S.OPEN, S.RESOLVED, S.CLOSED},
     S.RESOLVED: {S.IN_PROGRESS, S.CLOSED},
@@ -31,7 +35,7 @@ TRANSITIONS = {
 }
 
 
-def _both(text_function) -> dict[str, str]:
+def _both(text_function: Callable[[], object]) -> dict[str, str]:
     labels = {}
     for language, code in (("zh-hans", "zh"), ("en", "en")):
         with translation.override(language):
@@ -39,7 +43,7 @@ def _both(text_function) -> dict[str, str]:
     return labels
 
 
-def _payload(case: AssistanceCase, **extra) -> dict:
+def _payload(case: AssistanceCase, **extra: Any) -> dict[str, Any]:
     organisation = case.organisation
     return {
         "case_id": case.pk,
@@ -54,7 +58,7 @@ def _payload(case: AssistanceCase, **extra) -> dict:
     }
 
 
-def _person_name(user) -> str:
+def _person_name(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 
@@ -69,7 +73,14 @@ def _clean_text(value: str, field: str, max_length: int, *, required: bool = Tru
     return text
 
 
-def _open(*, organisation, kind, description, source_report=None, opened_by=None) -> AssistanceCase:
+def _open(
+    *,
+    organisation: Organisation,
+    kind: str,
+    description: str,
+    source_report: StatusReport | None = None,
+    opened_by: User | None = None,
+) -> AssistanceCase:
     now = timezone.now()
     case = AssistanceCase.objects.create(
         organisation=organisation,
@@ -86,7 +97,7 @@ def _open(*, organisation, kind, description, source_report=None, opened_by=None
 
 @transaction.atomic
 def case_open(
-    *, actor: Actor, organisation: Organisation, kind: str, description: str, assignee=None
+    *, actor: Actor, organisation: Organisation, kind: str, description: str, assignee: User | None = None
 ) -> AssistanceCase:
     """The secretariat opens a case for a member (a difficulty heard by phone, say)."""
     require_secretariat(actor)
@@ -140,7 +151,7 @@ def _locked(case: AssistanceCase) -> AssistanceCase:
 
 
 @transaction.atomic
-def case_assign(*, actor: Actor, case: AssistanceCase, assignee) -> AssistanceCase:
+def case_assign(*, actor: Actor, case: AssistanceCase, assignee: User | None) -> AssistanceCase:
     """Gives the case to someone of the secretariat; an open case is then in progress."""
     require_secretariat(actor)
     case = _locked(case)
@@ -223,10 +234,12 @@ def missing_reports_remind(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     sent = 0
     for organisation in organisations_missing_reports(today):
+        # The selector annotates it; its return type (QuerySet[Organisation]) does not say so.
+        last_report_date: date | None = organisation.last_report_date  # type: ignore[attr-defined]
         try:
             with transaction.atomic():
                 MissingReportReminder.objects.create(
-                    organisation=organisation, reminded_on=today, last_report_date=organisation.last_report_date
+                    organisation=organisation, reminded_on=today, last_report_date=last_report_date
                 )
                 emit(
                     events.REPORT_MISSING,
@@ -235,9 +248,7 @@ def missing_reports_remind(*, today: date | None = None) -> int:
                         "organisation_id": organisation.pk,
                         "organisation": organisation.slug,
                         "organisation_names": {"zh": organisation.name_zh, "en": organisation.name_en},
-                        "last_report_date": (
-                            organisation.last_report_date.isoformat() if organisation.last_report_date else ""
-                        ),
+                        "last_report_date": last_report_date.isoformat() if last_report_date else "",
                         "date": today.isoformat(),
                     },
                     organisation=organisation,
@@ -248,5 +259,5 @@ def missing_reports_remind(*, today: date | None = None) -> int:
     return sent
 
 
-def secretariat_users():
+def secretariat_users() -> QuerySet[User]:
     return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("first_name", "username")

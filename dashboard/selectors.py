@@ -4,8 +4,10 @@ database, so the number of queries does not grow with the number of members, req
 Status reports, assistance cases and donations are read in `dashboard.sources`.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import TruncDate
@@ -176,7 +178,7 @@ def province_figures() -> dict[str, dict]:
     )
     return {
         code: {
-            "risk_level": RANK_LEVELS.get(worst.get(code)),
+            "risk_level": RANK_LEVELS.get(worst.get(code, 0)),
             "members": counts.get(code, 0),
             "critical_open": critical.get(code, 0),
         }
@@ -192,7 +194,7 @@ def _nothing() -> Q:
     return Q(pk__isnull=True)
 
 
-def _audience_q(notice: dict, named: list[int], prefix: str = "") -> Q:
+def _audience_q(notice: Mapping[str, Any], named: list[int], prefix: str = "") -> Q:
     """notices.selectors.audience_organisations as a filter on organisation fields (behind `prefix`), so the
     audiences of many notices are counted in one query."""
     A = Notice.Audience

@@ -76,14 +76,14 @@ class ReadOnlyInline(admin.TabularInline):
 
 class PledgeLineInline(ReadOnlyInline):
     model = PledgeLine
-    fields = ["category", "specification", "quantity", "unit", "estimated_value_cny", "delivered_quantity"]
-    readonly_fields = fields
+    readonly_fields = ("category", "specification", "quantity", "unit", "estimated_value_cny", "delivered_quantity")
+    fields = readonly_fields
 
 
 class PledgeTransitionInline(ReadOnlyInline):
     model = PledgeTransition
-    fields = ["at", "from_status", "to_status", "by", "by_api_key", "reason"]
-    readonly_fields = fields
+    readonly_fields = ("at", "from_status", "to_status", "by", "by_api_key", "reason")
+    fields = readonly_fields
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -204,8 +204,8 @@ class PledgeAdmin(ExportMixin, QueueCountMixin, WorkflowOnlyMixin, HistoryAdmin)
 
 class CheckpointInline(ReadOnlyInline):
     model = ShipmentCheckpoint
-    fields = ["at", "kind", "place", "note", "recorded_by", "recorded_by_key"]
-    readonly_fields = fields
+    readonly_fields = ("at", "kind", "place", "note", "recorded_by", "recorded_by_key")
+    fields = readonly_fields
 
 
 @admin.register(Shipment)

@@ -7,11 +7,14 @@ sees only what it carries). Writes: a read key or a viewer is a 403 before anyth
 checks the caller's right on the record (403) before its state (409).
 """
 
+from typing import Any
+
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from alliance_portal.api import (
@@ -329,7 +332,7 @@ class AppealFilter(django_filters.FilterSet):
 
     class Meta:
         model = Appeal
-        fields = []
+        fields: list[str] = []
 
 
 class PledgeFilter(django_filters.FilterSet):
@@ -342,7 +345,7 @@ class PledgeFilter(django_filters.FilterSet):
 
     class Meta:
         model = Pledge
-        fields = []
+        fields: list[str] = []
 
     def filter_overdue(self, queryset, name, value):
         overdue = Pledge.objects.overdue().values("pk")
@@ -358,7 +361,7 @@ class ShipmentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Shipment
-        fields = []
+        fields: list[str] = []
 
 
 # --- views ----------------------------------------------------------------------------------------------------------
@@ -388,8 +391,8 @@ class ActionMixin(ETagRetrieveMixin):
         instance = self.get_queryset().get(pk=instance.pk)
         return Response(self.get_output_serializer(instance).data, headers={"ETag": self.etag_for(instance)})
 
-    def _body(self, body_class) -> dict:
-        body = body_class(data=self.request.data)
+    def _body(self, request: Request, body_class: type[serializers.BaseSerializer[Any]]) -> dict[str, Any]:
+        body = body_class(data=request.data)
         body.is_valid(raise_exception=True)
         return body.validated_data
 
@@ -492,7 +495,7 @@ class PledgeViewSet(
     @idempotent
     def dispatch_pledge(self, request, pk=None):
         pledge = self._target()
-        body = self._body(PledgeDispatchSerializer)
+        body = self._body(request, PledgeDispatchSerializer)
         return self._answer(services.pledge_dispatch(pledge=pledge, actor=_actor(request), **body))
 
     @_action_schema(
@@ -504,7 +507,7 @@ class PledgeViewSet(
     @idempotent
     def deliver(self, request, pk=None):
         pledge = self._target()
-        body = self._body(PledgeDeliverSerializer)
+        body = self._body(request, PledgeDeliverSerializer)
         received = {row["line"]: row["received_quantity"] for row in body.get("lines", [])}
         return self._answer(
             services.pledge_deliver(
@@ -532,7 +535,7 @@ class PledgeViewSet(
     @idempotent
     def cancel(self, request, pk=None):
         pledge = self._target()
-        reason = self._body(PledgeReasonSerializer)["reason"]
+        reason = self._body(request, PledgeReasonSerializer)["reason"]
         return self._answer(services.pledge_cancel(pledge=pledge, actor=_actor(request), reason=reason))
 
     @_action_schema(_("The customs status of an international purchase."), PledgeCustomsSerializer, PledgeSerializer)
@@ -540,7 +543,7 @@ class PledgeViewSet(
     @idempotent
     def customs(self, request, pk=None):
         pledge = self._target()
-        body = self._body(PledgeCustomsSerializer)
+        body = self._body(request, PledgeCustomsSerializer)
         return self._answer(
             services.pledge_update_customs(
                 pledge=pledge,
@@ -580,7 +583,7 @@ class ShipmentViewSet(ListWithOutputMixin, ActionMixin, viewsets.GenericViewSet)
     def _step(self, request, kind: str):
         shipment = self._target()
         services.shipment_record_step(
-            shipment=shipment, actor=_actor(request), kind=kind, **self._body(ShipmentStepSerializer)
+            shipment=shipment, actor=_actor(request), kind=kind, **self._body(request, ShipmentStepSerializer)
         )
         return self._answer(shipment)
 

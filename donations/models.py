@@ -6,7 +6,9 @@ an appeal closed; every transition is a `PledgeTransition` row (who, when, why) 
 rest.
 """
 
+from datetime import date
 from decimal import Decimal
+from typing import Self
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MinValueValidator, RegexValidator
@@ -127,16 +129,16 @@ class AppealItem(models.Model):
         return f"{self.category} × {self.target_quantity.normalize():f} {self.unit}"
 
 
-class PledgeQuerySet(models.QuerySet):
+class PledgeQuerySet(models.QuerySet["Pledge"]):
     LIVE = ("pledged", "confirmed", "dispatched", "delivered", "acknowledged")
     NOT_DISPATCHED = ("pledged", "confirmed")
     ON_THE_WAY_OR_ARRIVED = ("dispatched", "delivered", "acknowledged")
     ARRIVED = ("delivered", "acknowledged")
 
-    def live(self):
+    def live(self) -> Self:
         return self.filter(status__in=self.LIVE)
 
-    def overdue(self, today=None):
+    def overdue(self, today: date | None = None) -> Self:
         """Past the promised date and not dispatched yet."""
         return self.filter(status__in=self.NOT_DISPATCHED, promised_date__lt=today or timezone.localdate())
 
@@ -219,6 +221,9 @@ class Pledge(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Set before a save, django-simple-history writes it as the reason of the history row (declared, not assigned:
+    # the attribute exists only when a service sets it).
+    _change_reason: str
     objects = PledgeQuerySet.as_manager()
 
     class Meta:
@@ -254,7 +259,9 @@ class Pledge(models.Model):
 
     @property
     def beneficiary(self) -> str:
-        return self.appeal.beneficiary_name if self.appeal_id else self.beneficiary_name
+        # No query without an appeal: Django answers None for an empty foreign key without asking the database.
+        appeal = self.appeal
+        return appeal.beneficiary_name if appeal is not None else self.beneficiary_name
 
     @property
     def is_money(self) -> bool:

@@ -3,8 +3,10 @@ shipment, the honour roll."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -86,11 +88,11 @@ def appeal_money_progress(appeal: Appeal) -> Progress:
     return Progress(appeal.money_target_cny, totals["pledged"], totals["dispatched"], totals["delivered"])
 
 
-def appeals_progress(appeals) -> dict[int, tuple[list[tuple[AppealItem, Progress]], Progress]]:
+def appeals_progress(appeals: Iterable[Appeal]) -> dict[int, tuple[list[tuple[AppealItem, Progress]], Progress]]:
     """{appeal id: (items with their progress, money progress)} for many appeals in two grouped queries."""
     appeals = list(appeals)
     ids = [appeal.pk for appeal in appeals]
-    items: dict[int, list] = {pk: [] for pk in ids}
+    items: dict[int, list[tuple[AppealItem, Progress]]] = {pk: [] for pk in ids}
     for item in (
         AppealItem.objects.filter(appeal_id__in=ids)
         .select_related("category")
@@ -201,8 +203,15 @@ class RollRow:
     pledges: int
 
 
-def _grouped(field: str, condition: Q) -> dict:
-    """{value of `field`: [value given in CNY, pledges]} over the pledges that reached their beneficiary: money as
+class HonourRoll(TypedDict):
+    donors: list[RollRow]
+    anonymous: RollRow
+    by_appeal: list[tuple[Appeal, RollRow]]
+    total: RollRow
+
+
+def _grouped(field: str, condition: Q) -> dict[Any, tuple[Decimal, int]]:
+    """{value of `field`: (value given in CNY, pledges)} over the pledges that reached their beneficiary: money as
     received, goods at their estimated value. Three grouped queries, whatever the number of donors."""
     pledges = Pledge.objects.filter(condition, status__in=ARRIVED)
     money = (
@@ -217,12 +226,11 @@ def _grouped(field: str, condition: Q) -> dict:
         .annotate(value=_sum("estimated_value_cny", Q()))
         .values_list(f"pledge__{field}", "value")
     )
-    result: dict = {}
-    for key, n in pledges.order_by().values(field).annotate(n=Count("pk")).values_list(field, "n"):
-        result[key] = [ZERO, n]
+    counts: dict[Any, int] = dict(pledges.order_by().values(field).annotate(n=Count("pk")).values_list(field, "n"))
+    values = dict.fromkeys(counts, ZERO)
     for key, value in [*money.order_by(), *goods.order_by()]:
-        result[key][0] += value
-    return result
+        values[key] += value
+    return {key: (values[key], n) for key, n in counts.items()}
 
 
 def _totals(condition: Q) -> RollRow:
@@ -231,7 +239,7 @@ def _totals(condition: Q) -> RollRow:
     return RollRow("", "", value, sum(row[1] for row in totals.values()))
 
 
-def honour_roll() -> dict:
+def honour_roll() -> HonourRoll:
     """Donors who agreed to be named, with what they gave; gifts of those who did not, as one total without names;
     totals by appeal (both kinds). Only pledges that reached their beneficiary count."""
     named = _grouped("donor_id", Q(named_publicly=True))

@@ -1,6 +1,6 @@
 """Every write of donations, one module per family; each checks the caller's right first, then the state."""
 
-from .appeals import appeal_close, appeal_create, appeal_open, appeals_flag_closing_soon
+from .appeals import AppealItemInput, appeal_close, appeal_create, appeal_open, appeals_flag_closing_soon
 from .pledges import (
     LineInput,
     new_certificate_number,
@@ -16,6 +16,7 @@ from .pledges import (
 from .shipments import require_carrier, shipment_record_step
 
 __all__ = [
+    "AppealItemInput",
     "LineInput",
     "appeal_close",
     "appeal_create",

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, NotRequired, TypedDict
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliance_portal.errors import ConflictError
+from members.models import MaterialCategory, Organisation
 from members.rules import Actor, require_secretariat
 from notices.alerts import emit
 
@@ -20,7 +23,14 @@ A = Appeal.Status
 CLOSING_SOON_DAYS = 3
 
 
-def _payload(appeal: Appeal) -> dict:
+class AppealItemInput(TypedDict):
+    category: MaterialCategory
+    target_quantity: Decimal
+    unit: str
+    specification: NotRequired[str]
+
+
+def _payload(appeal: Appeal) -> dict[str, Any]:
     return {
         "appeal": appeal.pk,
         "appeal_title": {"zh-hans": appeal.title_zh, "en": appeal.title_en},
@@ -30,10 +40,37 @@ def _payload(appeal: Appeal) -> dict:
 
 
 @transaction.atomic
-def appeal_create(*, actor: Actor, items: Iterable[dict] = (), open_now: bool = False, **fields) -> Appeal:
-    """A new appeal with its items ({category, target_quantity, unit, specification}); a draft unless `open_now`."""
+def appeal_create(
+    *,
+    actor: Actor,
+    title_zh: str,
+    title_en: str,
+    beneficiary_name: str,
+    beneficiary_city: str,
+    deadline: date,
+    description_zh: str = "",
+    description_en: str = "",
+    beneficiary_contact: str = "",
+    beneficiary_organisation: Organisation | None = None,
+    money_target_cny: Decimal | None = None,
+    items: Iterable[AppealItemInput] = (),
+    open_now: bool = False,
+) -> Appeal:
+    """A new appeal with its items; a draft unless `open_now`."""
     require_secretariat(actor)
-    appeal = Appeal(status=A.DRAFT, **fields)
+    appeal = Appeal(
+        status=A.DRAFT,
+        title_zh=title_zh,
+        title_en=title_en,
+        description_zh=description_zh,
+        description_en=description_en,
+        beneficiary_name=beneficiary_name,
+        beneficiary_city=beneficiary_city,
+        beneficiary_contact=beneficiary_contact,
+        beneficiary_organisation=beneficiary_organisation,
+        money_target_cny=money_target_cny,
+        deadline=deadline,
+    )
     appeal.full_clean()
     appeal.save()
     for item in items:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +24,8 @@ def require_donor_or_secretariat(actor: Actor, pledge: Pledge) -> None:
 
 
 def beneficiary_organisation_id(pledge: Pledge) -> int | None:
-    return pledge.appeal.beneficiary_organisation_id if pledge.appeal_id else None
+    appeal = pledge.appeal
+    return appeal.beneficiary_organisation_id if appeal is not None else None
 
 
 def require_receiver_or_secretariat(actor: Actor, pledge: Pledge) -> None:
@@ -43,7 +47,16 @@ def refuse(pledge_id: int, status: str, doing: str) -> ConflictError:
     )
 
 
-def move(pledge: Pledge, *, from_statuses, to: str, actor: Actor, doing: str, reason: str = "", **fields) -> Pledge:
+def move(
+    pledge: Pledge,
+    *,
+    from_statuses: Iterable[str],
+    to: str,
+    actor: Actor,
+    doing: str,
+    reason: str = "",
+    **fields: Any,
+) -> Pledge:
     """Moves the pledge with one conditional UPDATE (`status IN from_statuses`), so of two concurrent requests only
     one wins and the other is refused: nothing is counted twice. Records who, when and why."""
     now = timezone.now()
@@ -62,8 +75,9 @@ def move(pledge: Pledge, *, from_statuses, to: str, actor: Actor, doing: str, re
     return pledge
 
 
-def pledge_payload(pledge: Pledge) -> dict:
+def pledge_payload(pledge: Pledge) -> dict[str, Any]:
     appeal = pledge.appeal
+    receiver = appeal.beneficiary_organisation if appeal is not None else None
     lines = [] if pledge.is_money else list(pledge.lines.select_related("category"))
     return {
         "pledge": pledge.pk,
@@ -72,9 +86,7 @@ def pledge_payload(pledge: Pledge) -> dict:
         "appeal": appeal.pk if appeal else None,
         "appeal_title": {"zh-hans": appeal.title_zh, "en": appeal.title_en} if appeal else None,
         "beneficiary": pledge.beneficiary,
-        "beneficiary_organisation": appeal.beneficiary_organisation.slug
-        if appeal and appeal.beneficiary_organisation_id
-        else None,
+        "beneficiary_organisation": receiver.slug if receiver is not None else None,
         "kind": pledge.kind,
         "amount": f"{pledge.amount} {pledge.currency}" if pledge.is_money else None,
         "value_cny": str(pledge.value_cny),

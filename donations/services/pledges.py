@@ -44,9 +44,19 @@ class LineInput:
 
 
 def _validate(
-    *, appeal, beneficiary_name, kind, amount, currency, exchange_rate, lines, channel, origin_country, promised_date
-):
-    errors: dict[str, list] = {}
+    *,
+    appeal: Appeal | None,
+    beneficiary_name: str,
+    kind: str,
+    amount: Decimal | None,
+    currency: str,
+    exchange_rate: Decimal | None,
+    lines: list[LineInput],
+    channel: str,
+    origin_country: str,
+    promised_date: date,
+) -> None:
+    errors: dict[str, list[str]] = {}
     if appeal is None and not beneficiary_name.strip():
         errors["beneficiary_name"] = [_("Name the beneficiary, or pledge to an appeal.")]
     if kind == Pledge.Kind.MONEY:
@@ -129,8 +139,9 @@ def pledge_create(
         note=note,
         created_by=actor.person,
     )
-    if kind == Pledge.Kind.MONEY:
-        rate = Decimal(1) if currency == "CNY" else Decimal(exchange_rate)
+    # _validate refused a money pledge without an amount, or in another currency without a rate.
+    if kind == Pledge.Kind.MONEY and amount is not None:
+        rate = Decimal(1) if currency == "CNY" or exchange_rate is None else Decimal(exchange_rate)
         pledge.amount = Decimal(amount).quantize(CENT)
         pledge.currency = currency
         pledge.exchange_rate = rate
@@ -250,7 +261,7 @@ def pledge_deliver(
     common.require_receiver_or_secretariat(actor, pledge)
     received = dict(received or {})
     lines = list(pledge.lines.all())
-    errors = {}
+    errors: dict[str, list[str]] = {}
     for line in lines:
         quantity = Decimal(received.get(line.pk, line.quantity))
         if quantity < 0 or quantity > line.quantity:
@@ -260,11 +271,11 @@ def pledge_deliver(
             ]
         received[line.pk] = quantity
     if pledge.is_money:
-        received_cny = pledge.amount_cny if received_cny is None else Decimal(received_cny).quantize(CENT)
-        if received_cny < 0 or received_cny > pledge.amount_cny:
+        pledged_cny = pledge.amount_cny or Decimal(0)  # never empty on a money pledge (a database constraint)
+        received_cny = pledged_cny if received_cny is None else Decimal(received_cny).quantize(CENT)
+        if received_cny < 0 or received_cny > pledged_cny:
             errors["received_cny"] = [
-                _("The amount received must be between 0 and the %(amount)s CNY pledged.")
-                % {"amount": pledge.amount_cny}
+                _("The amount received must be between 0 and the %(amount)s CNY pledged.") % {"amount": pledged_cny}
             ]
     if errors:
         raise ValidationError(errors)

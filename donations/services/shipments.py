@@ -57,6 +57,7 @@ def shipment_record_step(
     )
     at = checkpoint.at
     pledge = shipment.pledge
+    carrier = shipment.carrier
     emit(
         events.SHIPMENT_CHECKPOINT,
         shipment,
@@ -64,14 +65,14 @@ def shipment_record_step(
             **common.pledge_payload(pledge),
             "shipment": shipment.pk,
             "carrier": shipment.carrier_label,
-            "carrier_slug": shipment.carrier.slug if shipment.carrier_id else None,
+            "carrier_slug": carrier.slug if carrier is not None else None,
             "tracking_number": shipment.tracking_number,
             "step": kind,
             "place": checkpoint.place,
             "note": checkpoint.note,
             "at": at.isoformat(),
         },
-        organisation=shipment.carrier,
+        organisation=carrier,
     )
     return checkpoint
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from alliance_portal.errors import ConflictError, NotAllowed
-from members.rules import MSG_NO_ORGANISATION
+from members.rules import MSG_NO_ORGANISATION, Actor
 from members.selectors import membership_for
 
 from .. import selectors, services
@@ -137,15 +138,16 @@ def pledge_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def allowed_actions(actor, pledge: Pledge) -> set[str]:
+def allowed_actions(actor: Actor, pledge: Pledge) -> set[str]:
     """What the page offers; the services decide."""
     if not actor.can_write:
         return set()
     sec = actor.is_secretariat
     donor = actor.organisation_id == pledge.donor_id
-    receiver = pledge.appeal_id is not None and actor.organisation_id == pledge.appeal.beneficiary_organisation_id
+    appeal = pledge.appeal
+    receiver = appeal is not None and actor.organisation_id == appeal.beneficiary_organisation_id
     receiver = receiver and actor.organisation_id is not None
-    actions = set()
+    actions: set[str] = set()
     if sec and pledge.status == P.PLEDGED:
         actions.add("confirm")
     if (sec or donor) and pledge.status == P.CONFIRMED:
@@ -298,7 +300,7 @@ def pledge_customs(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def pledge_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+def pledge_certificate(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The certificate's PDF: the donor's and the secretariat's (the public check page shows no more than it)."""
     pledge = pledge_for(request, pk)
     actor = actor_of(request)

@@ -10,9 +10,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from alliance_portal.shipping import CARRIER_STEPS, STEP_FROM, CheckpointKind
 from members.models import Organisation
+from members.rules import Actor
 
 from .. import selectors, services
 from ..forms import CheckpointForm
+from ..models import Shipment
 from .access import actor_of, forbidden, form_page, posted, shipment_for
 
 
@@ -22,14 +24,14 @@ def carried(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     if actor.is_secretariat:
         shipments = selectors.visible_shipments(actor)
-    elif actor.kind == Organisation.Kind.LOGISTICS:
+    elif actor.organisation is not None and actor.organisation.kind == Organisation.Kind.LOGISTICS:
         shipments = selectors.carried_shipments(actor.organisation)
     else:
         return forbidden(request, _("This page is for logistics members: the shipments they carry."))
     return render(request, "donations/shipment_list.html", {"shipments": shipments[:100]})
 
 
-def steps_for(actor, shipment) -> list[str]:
+def steps_for(actor: Actor, shipment: Shipment) -> list[str]:
     """The carrier's next possible steps (receipt is confirmed on the pledge, with the quantities)."""
     if not actor.can_write:
         return []
