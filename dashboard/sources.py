@@ -151,7 +151,7 @@ def open_assistance_cases(*, today: date) -> dict:
 
 
 APPEALS_SHOWN = 12
-MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=2)
+MONEY: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=20, decimal_places=2)
 
 
 def _cny(expression, condition: Q) -> Coalesce:
