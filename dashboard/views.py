@@ -16,7 +16,8 @@ from members.selectors import membership_for
 from members.views.access import forbidden
 
 from . import summary as alliance
-from .charts import dashboard_charts, key_figures, province_tiles, provinces_table
+from .charts import dashboard_charts
+from .panels import key_figures, province_tiles, provinces_table
 from .selectors import dashboard_figures
 from .tiles import COLUMNS, ROWS
 

@@ -2,7 +2,8 @@
 
 from decimal import Decimal
 
-from dashboard.charts import dashboard_charts, key_figures, province_tiles
+from dashboard.charts import dashboard_charts
+from dashboard.panels import key_figures, province_tiles
 from dashboard.selectors import dashboard_figures
 from dashboard.summary import alliance_totals
 
