@@ -22,6 +22,8 @@ class Inputs:
     urgency: str  # "critical" | "high" | "normal"
     needed_by: date
     submitted_at: datetime | None
+    # Set when days_of_stock is the fab's newer figure from its status report of that date, not the request's own.
+    stock_reported_on: date | None = None
 
 
 def _stock_points(days: int, bands: list[tuple[int, int]]) -> int:
@@ -38,14 +40,15 @@ def compute(inputs: Inputs, *, now: datetime | None = None) -> tuple[int, list[d
     today = timezone.localdate(now)
     parts: list[dict] = []
 
-    def add(factor: str, value, points: int) -> None:
+    def add(factor: str, value, points: int, **extra: object) -> None:
         if points:
-            parts.append({"factor": factor, "value": value, "points": points})
+            parts.append({"factor": factor, "value": value, "points": points, **extra})
 
     add("risk", inputs.risk_level, weights["risk"].get(inputs.risk_level, 0))
     if inputs.priority_guarantee:
         add("guarantee", True, weights["priority_guarantee"])
-    add("stock", inputs.days_of_stock, _stock_points(inputs.days_of_stock, weights["days_of_stock"]))
+    reported = {"reported_on": inputs.stock_reported_on.isoformat()} if inputs.stock_reported_on else {}
+    add("stock", inputs.days_of_stock, _stock_points(inputs.days_of_stock, weights["days_of_stock"]), **reported)
     add("urgency", inputs.urgency, weights["urgency"].get(inputs.urgency, 0))
     days_to_need = (inputs.needed_by - today).days
     add("needed_by", days_to_need, _stock_points(days_to_need, weights["needed_by"]))
@@ -66,6 +69,8 @@ def describe_part(part: dict) -> str:
         label = _("priority guarantee")
     elif factor == "stock":
         label = ngettext("%(days)d day of stock", "%(days)d days of stock", value) % {"days": value}
+        if part.get("reported_on"):
+            label = _("%(stock)s (status report of %(date)s)") % {"stock": label, "date": part["reported_on"]}
     elif factor == "urgency":
         label = {"critical": _("critical urgency"), "high": _("high urgency")}.get(value, value)
     elif factor == "needed_by":

@@ -1,4 +1,5 @@
-"""Priorities follow their inputs that live in members: a city's risk level and a fab's priority guarantee.
+"""Priorities follow their inputs that live in members: a city's risk level, a fab's priority guarantee, and the
+days of stock a fab gives in its status report.
 
 members may not import supply, so supply listens. Each handler recomputes the affected requests in one bulk
 update, inside the transaction that changed the input. The value before the save is noted on the instance itself,
@@ -9,6 +10,7 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from members.models import Organisation, RiskArea
+from members.signals import status_report_saved
 
 from .services import priority_recompute_bulk
 
@@ -45,3 +47,10 @@ def organisation_changed(sender, instance: Organisation, created=False, raw=Fals
         return
     if getattr(instance, "_old_guarantee", None) != instance.priority_guarantee:
         priority_recompute_bulk(organisation_id=instance.pk)
+
+
+@receiver(status_report_saved)
+def status_report_saved_by_a_fab(sender, report, **kwargs):
+    """A fab's status report may carry newer days of stock than its open requests: their priority follows."""
+    if report.organisation.kind == Organisation.Kind.FAB:
+        priority_recompute_bulk(organisation_id=report.organisation_id)

@@ -1,7 +1,8 @@
 """The priority of a request: scored from its inputs, recomputed in bulk when an input changes, and overridden by
 the secretariat with a reason that is kept."""
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from members.models import RiskArea, RiskLevel
 from members.rules import Actor, require_secretariat
 from members.selectors import current_risk_level
+from members.selectors_reports import reported_days_of_stock
 
 from .. import priority as priority_rules
 from ..models import SupplyRequest
@@ -21,12 +23,37 @@ PRIORITY_FIELDS = ["priority_score", "priority_parts", "priority"]
 HISTORY_REASON_MAX = 100
 
 
-def _apply_priority(request: SupplyRequest, *, risk_level: str, guarantee: bool, now: datetime | None = None) -> None:
+def _own_figure_date(request: SupplyRequest) -> date | None:
+    """When the request's own days of stock were last stated: re-confirmed, submitted or written."""
+    when = request.confirmed_at or request.submitted_at or request.created_at
+    return timezone.localdate(when) if when is not None else None
+
+
+def effective_stock(request: SupplyRequest, reported: Mapping[int, tuple[int, date]]) -> tuple[int, date | None]:
+    """The days of stock that count: the fab's status-report figure for the category when it is newer than the
+    request's own (then with its report date), else the request's own."""
+    figure = reported.get(request.category_id)
+    own_date = _own_figure_date(request)
+    if figure is not None and (own_date is None or figure[1] > own_date):
+        return figure[0], figure[1]
+    return request.days_of_stock, None
+
+
+def _apply_priority(
+    request: SupplyRequest,
+    *,
+    risk_level: str,
+    guarantee: bool,
+    reported: Mapping[int, tuple[int, date]] | None = None,
+    now: datetime | None = None,
+) -> None:
+    days_of_stock, reported_on = effective_stock(request, reported or {})
     score, parts = priority_rules.compute(
         priority_rules.Inputs(
             risk_level=risk_level,
             priority_guarantee=guarantee,
-            days_of_stock=request.days_of_stock,
+            days_of_stock=days_of_stock,
+            stock_reported_on=reported_on,
             urgency=request.urgency,
             needed_by=request.needed_by,
             submitted_at=request.submitted_at,
@@ -41,7 +68,12 @@ def _apply_priority(request: SupplyRequest, *, risk_level: str, guarantee: bool,
 def score(request: SupplyRequest) -> None:
     """Scores one request from its delivery site's current risk level and its fab's guarantee."""
     level = current_risk_level(province=request.site.province, city=request.site.city)
-    _apply_priority(request, risk_level=level, guarantee=request.organisation.priority_guarantee)
+    _apply_priority(
+        request,
+        risk_level=level,
+        guarantee=request.organisation.priority_guarantee,
+        reported=reported_days_of_stock(request.organisation_id),
+    )
 
 
 @transaction.atomic
@@ -61,15 +93,20 @@ def priority_recompute_bulk(
     if organisation_id is not None:
         requests = requests.filter(organisation_id=organisation_id)
     levels = {(a.province, a.city): a.level for a in RiskArea.objects.only("province", "city", "level")}
+    # Each fab's latest reported days of stock, read once per fab (a handful of fabs, thousands of requests).
+    reported: dict[int, dict[int, tuple[int, date]]] = {}
     now = timezone.now()
     batch: list[SupplyRequest] = []
     count = 0
     for request in requests.iterator(chunk_size=2000):
         before = (request.priority_score, request.priority_parts, request.priority)
+        if request.organisation_id not in reported:
+            reported[request.organisation_id] = reported_days_of_stock(request.organisation_id)
         _apply_priority(
             request,
             risk_level=levels.get((request.site.province, request.site.city), RiskLevel.LOW),
             guarantee=request.organisation.priority_guarantee,
+            reported=reported[request.organisation_id],
             now=now,
         )
         count += 1
