@@ -19,6 +19,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
@@ -175,3 +176,37 @@ def action_form_page(modeladmin, request, queryset, *, action: str, form, title:
         "media": modeladmin.media,
     }
     return TemplateResponse(request, "admin/action_form.html", context)
+
+
+class ServiceRefusalsAsMessagesMixin:
+    """A change page whose save calls a service: a refusal the form could not foresee (a rule checked again under a
+    lock, a right) rolls the whole save back and comes back to the same page as an error message, never a 500."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except SERVICE_ERRORS as error:
+            self.message_user(request, service_error_text(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+def adopt(target: Any, saved: Any) -> None:
+    """Make the admin's unsaved object the row a service created, so the log entry and the redirect point at it."""
+    for field in type(saved)._meta.concrete_fields:
+        setattr(target, field.attname, getattr(saved, field.attname))
+    target._state.adding = False
+    target._state.db = saved._state.db
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown with their parent that change only through the parent's workflow (transitions, lines,
+    checkpoints)."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

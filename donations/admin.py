@@ -12,6 +12,7 @@ from import_export.admin import ExportMixin
 from alliance_portal.admin_tools import (
     HistoryAdmin,
     QueueCountMixin,
+    ReadOnlyInline,
     WorkflowOnlyMixin,
     action_form_page,
     admin_actor,
@@ -61,17 +62,6 @@ class AppealAdmin(HistoryAdmin):
             lambda appeal: services.appeal_close(appeal=appeal, actor=actor),
             lambda n: ngettext("Closed %(count)d appeal.", "Closed %(count)d appeals.", n),
         )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class PledgeLineInline(ReadOnlyInline):

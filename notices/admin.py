@@ -13,8 +13,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from alliance_portal.admin_tools import HistoryAdmin, admin_actor, apply_to_each
-from members.admin.common import ServiceRefusalsAsMessagesMixin, adopt
+from alliance_portal.admin_tools import HistoryAdmin, ServiceRefusalsAsMessagesMixin, admin_actor, adopt, apply_to_each
 
 from . import services
 from .forms import add_notice_errors, attachment_content_type

@@ -6,12 +6,12 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from alliance_portal.admin_tools import HistoryAdmin, admin_actor
+from alliance_portal.admin_tools import HistoryAdmin, ServiceRefusalsAsMessagesMixin, admin_actor
 from members.models import Organisation
 
 from .. import services
 from ..models import Qualification, SupplierCapacity
-from .common import ServiceSaveMixin, amount
+from .common import amount
 from .filters import CapacityFreshnessFilter, MaterialCategoryFilter
 
 
@@ -28,7 +28,7 @@ def _adopt(obj, saved) -> None:
 
 
 @admin.register(SupplierCapacity)
-class SupplierCapacityAdmin(ServiceSaveMixin, HistoryAdmin):
+class SupplierCapacityAdmin(ServiceRefusalsAsMessagesMixin, HistoryAdmin):
     """The secretariat records what a supplier told it (by phone, say) through capacity_save, as the supplier's
     own page does; saving confirms the figures as of now, so "last confirmed" is not typed in."""
 
@@ -91,7 +91,7 @@ class QualificationAdminForm(forms.ModelForm):
 
 
 @admin.register(Qualification)
-class QualificationAdmin(ServiceSaveMixin, HistoryAdmin):
+class QualificationAdmin(ServiceRefusalsAsMessagesMixin, HistoryAdmin):
     form = QualificationAdminForm
     list_display = ("fab", "supplier", "category", "qualified_on", "note")
     list_filter = (("category", MaterialCategoryFilter), ("fab", admin.RelatedOnlyFieldListFilter))

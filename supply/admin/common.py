@@ -2,29 +2,13 @@
 through a service."""
 
 from django import forms
-from django.contrib import messages
-from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
-
-from alliance_portal.admin_tools import SERVICE_ERRORS, service_error_text
 
 FILL_STATES = {"nothing": _("nothing"), "partial": _("partial"), "complete": _("complete")}
 
 
 def amount(value, unit: str) -> str:
     return f"{value.normalize():f} {unit}"
-
-
-class ServiceSaveMixin:
-    """A change page whose save calls a service: the service's refusal (ConflictError, NotAllowed,
-    ValidationError) rolls the save back and is an error message on the same page, never a 500."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except SERVICE_ERRORS as error:
-            self.message_user(request, service_error_text(error), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
 
 # --- intermediate pages of actions that need more than a click -----------------------------------------------------

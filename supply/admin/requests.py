@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from alliance_portal.admin_tools import (
     HistoryAdmin,
     QueueCountMixin,
+    ReadOnlyInline,
     WorkflowOnlyMixin,
     action_form_page,
     admin_actor,
@@ -32,17 +33,6 @@ from .filters import (
 )
 
 S = SupplyRequest.Status
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class TransitionInline(ReadOnlyInline):
