@@ -21,14 +21,6 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def emergency_goods():
     return MaterialCategory.objects.filter(group=MaterialCategory.Group.EMERGENCY)
 

@@ -9,6 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alliance_portal.web import add_service_errors
 from members.models import Organisation
 from members.regions import Province
 
@@ -21,14 +22,6 @@ ATTACHMENT_TYPES = {
     "image/png": ((".png",), (b"\x89PNG\r\n\x1a\n",)),
     "image/jpeg": ((".jpg", ".jpeg"), (b"\xff\xd8\xff",)),
 }
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 CHECKED_FIELDS = ("title_zh", "title_en", "audience_kind", "kinds", "provinces", "organisations")

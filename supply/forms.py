@@ -16,15 +16,6 @@ from .services import REQUEST_FIELDS
 CURRENCIES = [("CNY", _("CNY (yuan)")), ("USD", _("USD")), ("EUR", _("EUR")), ("JPY", _("JPY")), ("KRW", _("KRW"))]
 
 
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Puts a service's ValidationError next to the fields it names; a name the form has no field for goes on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def _model_choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
     """The form's model choice field of this name, typed as such (`form.fields` holds each as a plain Field)."""
     field = form.fields[name]

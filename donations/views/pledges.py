@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from alliance_portal.errors import ConflictError, NotAllowed
+from alliance_portal.web import add_service_errors
 from members.rules import MSG_NO_ORGANISATION, Actor
 from members.selectors import membership_for
 
@@ -26,7 +27,6 @@ from ..forms import (
     PledgeForm,
     PledgeLineFormSet,
     ReasonForm,
-    add_service_errors,
 )
 from ..models import Appeal, Pledge, PledgeQuerySet
 from .access import act, actor_of, forbidden, form_page, pledge_for, posted

@@ -17,10 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from alliance_portal.errors import ConflictError, NotAllowed
 from alliance_portal.markdown import render as render_markdown
+from alliance_portal.web import add_service_errors
 from members.views.access import actor_for, posted, secretariat_required, service_refused
 
 from .. import selectors, services
-from ..forms import NoticeFilterForm, NoticeForm, PublishForm, add_service_errors
+from ..forms import NoticeFilterForm, NoticeForm, PublishForm
 from ..models import Notice
 from ..selectors import acknowledgement_report, audience_count, audience_organisations, notice_audience
 

@@ -9,23 +9,20 @@ organisation's id is a 404 (see the scoped look-ups in each screen's module).
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
-from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from alliance_portal.errors import ConflictError, NotAllowed, StrOrPromise
+from alliance_portal import web
+from alliance_portal.errors import StrOrPromise
+from alliance_portal.web import act
 from members.models import Organisation
 from members.rules import Actor
 from members.views.access import actor_for, forbidden, posted, secretariat_required
-
-from ..forms import add_service_errors
 
 __all__ = [
     "posted",
@@ -58,7 +55,9 @@ def member_of(kind: str, *, write: bool = False) -> Callable:
             if actor.kind != kind:
                 return forbidden(request, str(_WRONG_KIND[kind]))
             if (write or request.method == "POST") and not actor.can_write:
-                return _refused(request, actor.refusal())
+                refusal = actor.refusal()
+                reason = refusal.message if refusal is not None else _("Your organisation or role cannot do this.")
+                return forbidden(request, str(reason))
             return view(request, actor, *args, **kwargs)
 
         return wrapper
@@ -73,58 +72,6 @@ def organisation_of(actor: Actor) -> Organisation:
     return actor.organisation
 
 
-def _refused(request: HttpRequest, error: NotAllowed | None) -> HttpResponse:
-    if error is None:
-        return forbidden(request, _("Your organisation or role cannot do this."))
-    return forbidden(request, str(error.message))
-
-
-T = TypeVar("T")
-
-
-def act(request: HttpRequest, call: Callable[[], T], *, done: str | Callable[[T], str], then: str) -> HttpResponse:
-    """A one-click action: call the service, flash what happened, go back to `then`.
-
-    A refused transition is a message and nothing changes (the service's transaction rolled back)."""
-    try:
-        result = call()
-    except NotAllowed as error:
-        return _refused(request, error)
-    except ConflictError as error:
-        messages.error(request, error.message)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, done(result) if callable(done) else done)
-    return redirect(then)
-
-
-def form_page(
-    request: HttpRequest,
-    *,
-    form: forms.BaseForm,
-    save: Callable[[dict[str, Any]], T],
-    done: str | Callable[[T], str],
-    then: str,
-    template: str = "supply/action_form.html",
-    context: dict[str, Any] | None = None,
-) -> HttpResponse:
-    """An action that needs input: GET shows the form, POST validates it and calls the service.
-
-    Bad input (the form's or the service's) is shown next to the fields. A state conflict (the transaction rolled
-    back, nothing changed) is a message on the page it was started from, `then`.
-    """
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = save(form.cleaned_data)
-        except NotAllowed as error:
-            return _refused(request, error)
-        except ConflictError as error:
-            messages.error(request, error.message)
-            return redirect(then)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, done(result) if callable(done) else done)
-            return redirect(then)
-    return render(request, template, {**(context or {}), "form": form, "back_url": then})
+def form_page(request: HttpRequest, *, template: str = "supply/action_form.html", **kwargs: Any) -> HttpResponse:
+    """alliance_portal.web.form_page with supply's action page."""
+    return web.form_page(request, template=template, **kwargs)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from alliance_portal.errors import ConflictError, NotAllowed
+from alliance_portal.web import add_service_errors
 from members.models import Organisation
 from members.rules import Actor
 
@@ -22,7 +23,6 @@ from ..forms import (
     ReasonForm,
     RequestFilterForm,
     SupplyRequestForm,
-    add_service_errors,
 )
 from ..models import Commitment, SupplyRequest
 from ..selectors import (

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from alliance_portal.errors import ConflictError, NotAllowed
+from alliance_portal.web import add_service_errors
 from members.models import MaterialCategory, Organisation
 from members.rules import Actor
 
@@ -27,7 +28,6 @@ from ..forms import (
     ReasonForm,
     ShipForm,
     SupplierQueueFilterForm,
-    add_service_errors,
 )
 from ..models import Commitment, SupplierCapacity, SupplyRequest
 from ..selectors import (
