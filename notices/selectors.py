@@ -142,3 +142,16 @@ def acknowledgement_report(notice: Notice) -> AckReport:
 def delivery_progress(*, notice_id) -> dict:
     """Delivered / pending / failed alerts of a notice's publication."""
     return delivery_counts(event=NOTICE_PUBLISHED, object_type="notices.notice", object_id=notice_id)
+
+
+def awaiting_acknowledgement(organisation: Organisation | None) -> QuerySet[Notice]:
+    """Published notices addressed to the organisation that ask for acknowledgement and have none from it yet,
+    pinned and newest first (a member's start page; its count is the navigation's badge, one query)."""
+    if organisation is None:
+        return Notice.objects.none()
+    done = Acknowledgement.objects.filter(notice=OuterRef("pk"), organisation_id=organisation.pk)
+    return (
+        Notice.objects.filter(addressed_to(organisation), status=N.PUBLISHED, requires_ack=True)
+        .exclude(Exists(done))
+        .order_by("-pinned", "-published_at", "-pk")
+    )
