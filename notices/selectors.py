@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
 from members.models import Contact, Organisation
 
@@ -145,13 +145,14 @@ def delivery_progress(*, notice_id) -> dict:
 
 
 def awaiting_acknowledgement(organisation: Organisation | None) -> QuerySet[Notice]:
-    """Published notices addressed to the organisation that ask for acknowledgement and have none from it yet,
-    pinned and newest first (a member's start page; its count is the navigation's badge, one query)."""
+    """Published notices addressed to the organisation that ask for acknowledgement and have none from it yet:
+    urgent ones first, then newest (a member's start page; its count is the navigation's badge, one query)."""
     if organisation is None:
         return Notice.objects.none()
     done = Acknowledgement.objects.filter(notice=OuterRef("pk"), organisation_id=organisation.pk)
+    urgent_first = Case(When(category=Notice.Category.URGENT, then=Value(0)), default=Value(1))
     return (
         Notice.objects.filter(addressed_to(organisation), status=N.PUBLISHED, requires_ack=True)
         .exclude(Exists(done))
-        .order_by("-pinned", "-published_at", "-pk")
+        .order_by(urgent_first, "-published_at", "-pk")
     )

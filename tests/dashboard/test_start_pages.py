@@ -315,11 +315,14 @@ def test_secretariat_without_an_organisation_cannot_acknowledge_for_anyone(clien
     assert not Acknowledgement.objects.exists()
 
 
-def test_an_old_notice_from_yesterday_is_still_listed(client_for, org, org_member):
-    make_notice(requires_ack=True, published_at=timezone.now() - timedelta(days=3), title_en="Old")
+def test_urgent_notices_come_first_then_the_newest(client_for, org, org_member):
+    old_urgent = make_notice(
+        requires_ack=True, category=Notice.Category.URGENT, published_at=timezone.now() - timedelta(days=3)
+    )
+    make_notice(requires_ack=True, pinned=True, published_at=timezone.now() - timedelta(days=20), title_en="Pinned")
     newer = make_notice(requires_ack=True, title_en="New")
     rows = client_for(org_member).get(START).context["start"].sections[0].rows
-    assert [n.title_en for n in rows] == ["New", "Old"] and rows[0] == newer
+    assert rows[0] == old_urgent and [n.title_en for n in rows[1:]] == ["New", "Pinned"] and rows[1] == newer
 
 
 def test_a_withdrawn_organisation_sees_nothing_to_acknowledge(client_for, db):
