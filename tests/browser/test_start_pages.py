@@ -33,7 +33,7 @@ def demo(db):
 
 
 def _open_start(browser, live_server, sign_in, username, password):
-    context = browser.new_context(locale="zh-CN", viewport={"width": SIZES[0][0], "height": SIZES[0][1]})
+    context = browser.new_context(locale="en-US", viewport={"width": SIZES[0][0], "height": SIZES[0][1]})
     page = context.new_page()
     page.set_default_timeout(15000)
     sign_in(page, username, password)
