@@ -46,4 +46,4 @@ def case_counts(actor: Actor) -> dict[str, int]:
 
 def active_cases(actor: Actor) -> QuerySet[AssistanceCase]:
     """The open and in-progress cases the actor sees, stale ones first, then oldest first."""
-    return visible_cases(actor).active().order_by("-is_stale", "created_at", "pk")
+    return visible_cases(actor).filter(status__in=AssistanceCase.ACTIVE).order_by("-is_stale", "created_at", "pk")

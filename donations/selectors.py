@@ -280,4 +280,5 @@ def shipments_to_update(organisation: Organisation) -> QuerySet[Shipment]:
 
 
 def overdue_pledge_count() -> int:
-    return Pledge.objects.overdue().count()
+    overdue: QuerySet[Pledge] = Pledge.objects.overdue()
+    return overdue.count()
