@@ -105,6 +105,17 @@ def test_secretariat_pages_count_requests_to_triage_in_one_query(client_for, sec
     assert '<span class="badge rounded-pill text-bg-danger">1</span>' in html
 
 
+def test_the_count_never_counts_the_table_and_stops_at_99(client_for, secretariat, org):
+    site = SiteFactory(organisation=org)
+    SupplyRequestFactory.create_batch(100, organisation=org, site=site, status=SupplyRequest.Status.SUBMITTED)
+    client = client_for(secretariat)
+    sqls = _queries(client, reverse("contact"))
+    assert not any("COUNT(" in sql.upper() for sql in sqls)
+    assert (
+        '<span class="badge rounded-pill text-bg-danger">99+</span>' in client.get(reverse("contact")).content.decode()
+    )
+
+
 def test_the_count_costs_one_query_whatever_the_number_of_notices(client_for, org, org_member):
     client = client_for(org_member)
     make_notice(requires_ack=True)
