@@ -222,7 +222,10 @@ def _admin_url(name: str, **filters) -> str:
 def secretariat_actions(actor: Actor) -> list[ActionItem]:
     """The secretariat's action list, in the order it works through it; each count is what its link lists."""
     supply = secretariat_supply_counts()
+    # The newest notices asking for acknowledgement (dashboard.selectors.ACK_NOTICES of them), as the dashboard reads
+    # them; those whose audience has not all acknowledged are behind.
     behind = sum(1 for row in acknowledgements() if row["acknowledged"] < row["audience"])
+    # The pipeline's entry gives the totals with a per-day breakdown; from now on, that part reads no row.
     failed = delivery_health(since=timezone.now())[0]["failed"]
     queue = reverse("supply:secretariat_queue")
     return [
