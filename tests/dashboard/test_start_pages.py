@@ -173,6 +173,17 @@ def test_logistics_member_sees_the_shipments_it_must_update(client_for, org, eng
     assert reverse("donations:shipment_detail", args=[pledge.shipment.pk]) in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [("research", ["notices", "report", "cases", "pledges"]), ("partner", ["notices", "cases", "pledges"])],
+)
+def test_other_kinds_see_the_common_cards(client_for, db, kind, expected):
+    organisation = OrganisationFactory(kind=kind)
+    user = MembershipFactory(organisation=organisation, role=Membership.Role.MEMBER).user
+    start = client_for(user).get(START).context["start"]
+    assert [s.key for s in start.sections] == expected  # partners do not file status reports
+
+
 def test_pledges_in_progress_and_todays_report(client_for, org, org_member):
     appeal = make_appeal()
     pledged = goods_pledge(org, appeal)
@@ -240,8 +251,9 @@ def test_secretariat_action_list_counts_what_each_link_lists(client_for, secreta
         "not_reported": 1,
         "stale_cases": 1,
     }
-    # The dashboard's panels slot in below the list.
+    # The dashboard's panels slot in below the list; the navigation's badge counts the same requests to triage.
     html = response.content.decode()
+    assert '<span class="badge rounded-pill text-bg-danger">2</span>' in html
     assert html.index('data-action="to_triage"') < html.index('data-key="members_reporting"')
 
 
