@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "alliance_portal.context_processors.portal",
+                "dashboard.context_processors.pending",
             ],
         },
     },
@@ -158,7 +159,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "start"  # each role's start page (dashboard/start.py)
 LOGOUT_REDIRECT_URL = "home"
 
 # Brute-force protection: after AXES_FAILURE_LIMIT failures for one username from one address, that pair

@@ -14,6 +14,7 @@ admin.site.index_title = _("Secretariat administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("contact/", views.contact, name="contact"),
+    path("start/", include("dashboard.urls_start")),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("members.urls_accounts")),

@@ -47,3 +47,8 @@ def case_counts(actor: Actor) -> dict[str, int]:
         active=Count("pk", filter=Q(status__in=AssistanceCase.ACTIVE)),
         stale=Count("pk", filter=Q(is_stale=True)),
     )
+
+
+def active_cases(actor: Actor) -> QuerySet[AssistanceCase]:
+    """The open and in-progress cases the actor sees, stale ones first, then oldest first."""
+    return visible_cases(actor).filter(status__in=AssistanceCase.ACTIVE).order_by("-is_stale", "created_at", "pk")

@@ -11,6 +11,7 @@ from typing import Any, TypedDict
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from alliance_portal.shipping import ShipmentStatus
 from members.models import Organisation
 from members.rules import Actor
 
@@ -263,3 +264,29 @@ def honour_roll() -> HonourRoll:
         "by_appeal": appeal_rows,
         "total": _totals(Q()),
     }
+
+
+# --- start pages -------------------------------------------------------------------------------------------------
+
+
+def pledges_in_progress(organisation: Organisation) -> QuerySet[Pledge]:
+    """The organisation's own pledges not delivered yet (pledged, confirmed, dispatched), the promised date first."""
+    return (
+        Pledge.objects.filter(donor=organisation, status__in=(*PledgeQuerySet.NOT_DISPATCHED, Pledge.Status.DISPATCHED))
+        .select_related(*PLEDGE_JOINS)
+        .order_by("promised_date", "pk")
+    )
+
+
+# A shipment in one of these still waits for its carrier's pick-up, checkpoint or hand-over.
+CARRIER_PENDING = (ShipmentStatus.PLANNED, ShipmentStatus.PICKED_UP, ShipmentStatus.IN_TRANSIT)
+
+
+def shipments_to_update(organisation: Organisation) -> QuerySet[Shipment]:
+    """What a carrier still has to record: shipments it carries that are planned, picked up or in transit."""
+    return carried_shipments(organisation).filter(status__in=CARRIER_PENDING)
+
+
+def overdue_pledge_count() -> int:
+    overdue: QuerySet[Pledge] = Pledge.objects.overdue()
+    return overdue.count()

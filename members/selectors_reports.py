@@ -97,3 +97,15 @@ def stock_categories(organisation: Organisation) -> QuerySet[MaterialCategory]:
     if consumed.exists():
         return consumed.order_by("sort_order", "code")
     return MaterialCategory.objects.filter(group=MaterialCategory.Group.MATERIAL).order_by("sort_order", "code")
+
+
+def has_reported(organisation: Organisation, today: date | None = None) -> bool:
+    """Whether the organisation has filed a report for the current period (today, when members report daily)."""
+    today = today or timezone.localdate()
+    return StatusReport.objects.filter(
+        organisation=organisation, report_date__gte=period_start(today), report_date__lte=today
+    ).exists()
+
+
+def reports_expected_from(organisation: Organisation) -> bool:
+    return organisation.kind in REPORTING_KINDS and organisation.status in REPORTING_STATUSES

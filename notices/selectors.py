@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
 from members.models import Contact, Organisation
 
@@ -147,3 +147,17 @@ def acknowledgement_report(notice: Notice) -> AckReport:
 def delivery_progress(*, notice_id: int) -> dict[str, int]:
     """Delivered / pending / failed alerts of a notice's publication."""
     return delivery_counts(event=NOTICE_PUBLISHED, object_type="notices.notice", object_id=notice_id)
+
+
+def awaiting_acknowledgement(organisation: Organisation | None) -> QuerySet[Notice]:
+    """Published notices addressed to the organisation that ask for acknowledgement and have none from it yet:
+    urgent ones first, then newest (a member's start page; its count is the navigation's badge, one query)."""
+    if organisation is None:
+        return Notice.objects.none()
+    done = Acknowledgement.objects.filter(notice=OuterRef("pk"), organisation_id=organisation.pk)
+    urgent_first = Case(When(category=Notice.Category.URGENT, then=Value(0)), default=Value(1))
+    return (
+        Notice.objects.filter(addressed_to(organisation), status=N.PUBLISHED, requires_ack=True)
+        .exclude(Exists(done))
+        .order_by(urgent_first, "-published_at", "-pk")
+    )

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from members.models import MaterialCategory, Organisation, RiskArea, RiskLevel
 
-from .models import Commitment, Qualification, RequestTransition, SupplierCapacity, SupplyRequest, SupplyRequestQuerySet
+from .models import (
+    Commitment,
+    Qualification,
+    RequestTransition,
+    SupplierCapacity,
+    SupplyRequest,
+    SupplyRequestQuerySet,
+    Urgency,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -164,3 +172,39 @@ def secretariat_queue(
     if risk_level:
         ranked = ranked.filter(risk_level=risk_level)
     return ranked
+
+
+# ---------------------------------------------------------------------------------------------------- start pages
+
+
+def fab_open_requests(*, organisation: Organisation) -> QuerySet[SupplyRequest]:
+    """A fab's open requests (submitted or approved), highest priority first, with the delivery city's risk level."""
+    return with_risk_level(
+        SupplyRequest.objects.queue().filter(organisation=organisation).select_related(*REQUEST_JOINS)
+    )
+
+
+def fab_commitments_awaiting(*, organisation: Organisation) -> QuerySet[Commitment]:
+    """Commitments against a fab's requests that wait for the fab: offers to accept or decline, and shipments to
+    confirm as delivered; shipped ones first (goods at the gate), then oldest first."""
+    C = Commitment.Status
+    return (
+        Commitment.objects.filter(request__organisation=organisation, status__in=[C.SHIPPED, C.OFFERED])
+        .select_related("supplier", "request", "request__site", "request__category")
+        .annotate(shipped_first=Case(When(status=C.SHIPPED, then=Value(0)), default=Value(1)))
+        .order_by("shipped_first", "created_at", "pk")
+    )
+
+
+def requests_to_triage() -> QuerySet[SupplyRequest]:
+    """Submitted requests the secretariat has not approved or rejected yet (its navigation badge counts them)."""
+    return SupplyRequest.objects.filter(status=S.SUBMITTED)
+
+
+def secretariat_supply_counts() -> dict[str, int]:
+    """Requests to triage (submitted), and critical requests not met yet (open: submitted or approved, not closed
+    as fulfilled), as the secretariat's queue filtered by status or urgency lists them: one query."""
+    return SupplyRequest.objects.open().aggregate(
+        to_triage=Count("pk", filter=Q(status=S.SUBMITTED)),
+        critical_open=Count("pk", filter=Q(urgency=Urgency.CRITICAL)),
+    )

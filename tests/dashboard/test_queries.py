@@ -83,4 +83,5 @@ def test_dashboard_summary_and_stats_queries_do_not_grow_with_members(client_for
     assert SupplyRequest.objects.count() >= 16 and StatusReport.objects.count() == 33 * DAYS
     large = [_queries(client, url) for client, url in urls]
     assert large == small
-    assert small[0] <= 30, f"the dashboard takes {small[0]} queries"
+    # 30 for the figures, 1 for the navigation's pending count (dashboard.context_processors.pending).
+    assert small[0] <= 31, f"the dashboard takes {small[0]} queries"

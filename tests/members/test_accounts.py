@@ -43,7 +43,7 @@ def test_login_page_in_the_portal_look(client):
 
 def test_member_signs_in_with_email_and_password(client, org_member):
     response = client.post(reverse("login"), {"username": org_member.username, "password": PASSWORD}, follow=True)
-    assert response.redirect_chain == [("/", 302)]
+    assert response.redirect_chain == [("/start/", 302)]  # LOGIN_REDIRECT_URL: the role's start page
     assert response.context["user"] == org_member
     assert "You are signed in." in response.content.decode()
 

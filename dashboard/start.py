@@ -1,0 +1,324 @@
+"""Each role's start page, where the login lands (LOGIN_REDIRECT_URL): what needs the person first.
+
+A member sees the notices waiting for its organisation's acknowledgement (one tap each), then what needs its action
+by kind (a fab's commitments and open requests, a supplier's commitments to ship and matching requests, a carrier's
+shipments), then today's status report if not filed, its open assistance cases and its pledges in progress. A viewer,
+or anyone of a suspended organisation, sees the same without buttons. The secretariat sees its action list (a count
+per item, each a link to the filtered list) and the dashboard's panels.
+
+The page only reads, through each app's selectors; it lives in the dashboard app because it reads every app and
+nothing may import it. Every list is cut to a few rows, so the page makes the same queries whatever the data."""
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from alliance_portal.errors import ConflictError, NotAllowed
+from assistance.selectors import active_cases, case_counts
+from donations.selectors import overdue_pledge_count, pledges_in_progress, shipments_to_update
+from members.models import Organisation
+from members.rules import Actor
+from members.selectors import membership_for
+from members.selectors_reports import has_reported, organisations_missing_reports, reports_expected_from
+from members.views.access import actor_for, service_refused
+from notices import services as notice_services
+from notices.alerts import delivery_health
+from notices.selectors import awaiting_acknowledgement, visible_notices
+from supply.selectors import (
+    fab_commitments_awaiting,
+    fab_open_requests,
+    secretariat_supply_counts,
+    supplier_commitments,
+    supplier_queue,
+)
+
+from .selectors import acknowledgements
+from .views import dashboard_context
+
+# Rows shown per card; one more is read to know whether to offer "see all".
+SHOWN = 5
+
+
+@dataclass
+class Section:
+    """One card of a member's start page: `template` draws `rows` (at most SHOWN); `more` when there are others."""
+
+    key: str
+    title: str
+    template: str
+    rows: list
+    all_url: str = ""
+    empty: str = ""
+    more: bool = False
+
+    @classmethod
+    def of(cls, key: str, title: str, template: str, queryset, **kwargs) -> "Section":
+        rows = list(queryset[: SHOWN + 1])
+        return cls(key, title, template, rows[:SHOWN], more=len(rows) > SHOWN, **kwargs)
+
+
+@dataclass
+class ActionItem:
+    """One line of the secretariat's action list: how many, and the list that shows them."""
+
+    key: str
+    label: str
+    count: int
+    url: str
+    tone: str = "warning"
+    hint: str = ""
+
+
+@dataclass
+class MemberStart:
+    organisation: Organisation | None
+    can_write: bool
+    sections: list[Section] = field(default_factory=list)
+    # Why the buttons are missing (a viewer; an organisation suspended or withdrawn), in the rule's own words.
+    read_only: str = ""
+
+    @property
+    def waiting(self) -> list[Section]:
+        """The cards with something in them, in the order of the page: what needs the member comes first."""
+        return [section for section in self.sections if section.rows]
+
+    @property
+    def clear(self) -> list[Section]:
+        return [section for section in self.sections if not section.rows]
+
+
+def _member_sections(actor: Actor) -> list[Section]:
+    organisation = actor.organisation
+    assert organisation is not None
+    kind = organisation.kind
+    K = Organisation.Kind
+    sections = [
+        Section.of(
+            "notices",
+            _("Notices to acknowledge"),
+            "dashboard/start/_notices.html",
+            awaiting_acknowledgement(organisation),
+            all_url=reverse("notices:list"),
+            empty=_("No notice waits for your acknowledgement."),
+        )
+    ]
+    if kind == K.FAB:
+        sections.append(
+            Section.of(
+                "fab_commitments",
+                _("Commitments waiting for you"),
+                "dashboard/start/_fab_commitments.html",
+                fab_commitments_awaiting(organisation=organisation),
+                all_url=reverse("supply:request_list"),
+                empty=_("No offer to accept and no delivery to confirm."),
+            )
+        )
+        sections.append(
+            Section.of(
+                "fab_requests",
+                _("Open supply requests"),
+                "dashboard/start/_fab_requests.html",
+                fab_open_requests(organisation=organisation),
+                all_url=reverse("supply:request_list"),
+                empty=_("No open supply request."),
+            )
+        )
+    elif kind == K.SUPPLIER:
+        sections.append(
+            Section.of(
+                "supplier_commitments",
+                _("Commitments to ship"),
+                "dashboard/start/_supplier_commitments.html",
+                supplier_commitments(supplier=organisation, status="accepted"),
+                all_url=f"{reverse('supply:commitment_list')}?status=accepted",
+                empty=_("No accepted commitment waits for shipping."),
+            )
+        )
+        sections.append(
+            Section.of(
+                "supplier_queue",
+                _("Requests you can supply"),
+                "dashboard/start/_supplier_queue.html",
+                supplier_queue(supplier=organisation),
+                all_url=reverse("supply:supplier_queue"),
+                empty=_("Nothing in your categories needs supply right now."),
+            )
+        )
+    elif kind == K.LOGISTICS:
+        sections.append(
+            Section.of(
+                "shipments",
+                _("Shipments to update"),
+                "dashboard/start/_shipments.html",
+                shipments_to_update(organisation),
+                all_url=reverse("donations:shipment_list"),
+                empty=_("No shipment waits for a pick-up, checkpoint or hand-over."),
+            )
+        )
+    if reports_expected_from(organisation):
+        due = not has_reported(organisation)
+        sections.append(
+            Section(
+                "report",
+                _("Today's status report"),
+                "dashboard/start/_report.html",
+                [timezone.localdate()] if due else [],
+                all_url=reverse("members:report_list"),
+                empty=_("Today's status report is filed."),
+            )
+        )
+    sections.append(
+        Section.of(
+            "cases",
+            _("Open assistance cases"),
+            "dashboard/start/_cases.html",
+            active_cases(actor),
+            all_url=reverse("assistance:case_list"),
+            empty=_("No open assistance case."),
+        )
+    )
+    sections.append(
+        Section.of(
+            "pledges",
+            _("Pledges in progress"),
+            "dashboard/start/_pledges.html",
+            pledges_in_progress(organisation),
+            all_url=reverse("donations:pledge_list"),
+            empty=_("No pledge in progress."),
+        )
+    )
+    return sections
+
+
+def member_start(actor: Actor) -> MemberStart:
+    organisation = actor.organisation
+    if organisation is None:
+        return MemberStart(organisation=None, can_write=False)
+    refusal = actor.refusal()
+    return MemberStart(
+        organisation=organisation,
+        can_write=refusal is None,
+        sections=_member_sections(actor),
+        read_only=str(refusal.message) if refusal is not None else "",
+    )
+
+
+def _admin_url(name: str, **filters) -> str:
+    try:
+        url = reverse(f"admin:{name}_changelist")
+    except NoReverseMatch:
+        return ""
+    return f"{url}?{urlencode(filters)}" if filters else url
+
+
+def secretariat_actions(actor: Actor) -> list[ActionItem]:
+    """The secretariat's action list, in the order it works through it; each count is what its link lists."""
+    supply = secretariat_supply_counts()
+    # The newest notices asking for acknowledgement (dashboard.selectors.ACK_NOTICES of them), as the dashboard reads
+    # them; those whose audience has not all acknowledged are behind.
+    behind = sum(1 for row in acknowledgements() if row["acknowledged"] < row["audience"])
+    # The pipeline's entry gives the totals with a per-day breakdown; from now on, that part reads no row.
+    failed = delivery_health(since=timezone.now())[0]["failed"]
+    queue = reverse("supply:secretariat_queue")
+    return [
+        ActionItem(
+            "to_triage",
+            _("Supply requests to triage"),
+            supply["to_triage"],
+            f"{queue}?status=submitted",
+            "primary",
+            _("submitted, waiting for approval"),
+        ),
+        ActionItem(
+            "critical_open",
+            _("Critical requests not met"),
+            supply["critical_open"],
+            f"{queue}?urgency=critical",
+            "danger",
+            _("open, not yet fulfilled"),
+        ),
+        ActionItem(
+            "notices_behind",
+            _("Notices behind on acknowledgement"),
+            behind,
+            reverse("notices:manage"),
+            "warning",
+            _("members still to acknowledge"),
+        ),
+        ActionItem(
+            "failed_alerts", _("Failed alerts"), failed, _admin_url("notices_alert", status__exact="failed"), "danger"
+        ),
+        ActionItem(
+            "overdue_pledges",
+            _("Pledges overdue"),
+            overdue_pledge_count(),
+            f"{reverse('donations:pledge_list')}?overdue=1",
+            "warning",
+            _("past the promised date, not dispatched"),
+        ),
+        ActionItem(
+            "not_reported",
+            _("Members not reported today"),
+            organisations_missing_reports().count(),
+            reverse("members:reports_missing"),
+            "warning",
+        ),
+        ActionItem(
+            "stale_cases",
+            _("Stale assistance cases"),
+            case_counts(actor)["stale"],
+            f"{reverse('assistance:case_list')}?stale=on",
+            "warning",
+            _("no note for days"),
+        ),
+    ]
+
+
+@require_safe
+@login_required
+def start_page(request: HttpRequest) -> HttpResponse:
+    actor = actor_for(request)
+    if actor.is_secretariat:
+        context = {"actions": secretariat_actions(actor), **dashboard_context()}
+        return render(request, "dashboard/start_secretariat.html", context)
+    return render(request, "dashboard/start_member.html", {"start": member_start(actor)})
+
+
+@require_POST
+@login_required
+def start_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    """The start page's one-tap acknowledgement, through the notices service; back to the start page."""
+    membership = membership_for(request.user)
+    if membership is None:
+        raise Http404
+    notice = get_object_or_404(visible_notices(organisation=membership.organisation), pk=pk)
+    actor = actor_for(request, membership)
+    refusal = actor.refusal()
+    if refusal is not None:
+        return service_refused(request, refusal)
+    try:
+        acknowledgement, created = notice_services.notice_acknowledge(actor=actor, notice=notice)
+    except NotAllowed as error:
+        if error.code == notice_services.NOT_IN_AUDIENCE:
+            raise Http404 from None
+        return service_refused(request, error)
+    except ConflictError as error:
+        messages.error(request, error.message)
+    else:
+        if created:
+            messages.success(request, _("Acknowledged for your organisation: %(title)s") % {"title": notice.title})
+        else:
+            messages.info(
+                request,
+                _("%(who)s already acknowledged this notice for your organisation.")
+                % {"who": acknowledgement.by or _("A colleague")},
+            )
+    return redirect("start")
