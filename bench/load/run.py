@@ -28,6 +28,7 @@ import json
 import os
 import platform
 import re
+import resource
 import secrets
 import shlex
 import signal
@@ -251,7 +252,21 @@ def sign_in(port: int, logins: dict, count: int) -> tuple[list[dict], list[float
     return sets, timings
 
 
-def locust(port: int, users: int, duration: int, sessions: Path) -> dict:
+def group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU time of the live processes of a process group (gunicorn's master and workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ..., utime (11), stime (12)
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def locust(port: int, users: int, duration: int, sessions: Path, server_pgid: int) -> dict:
     prefix = OUT / f"u{users}"
     conflicts = OUT / f"u{users}-conflicts.json"
     command = [
@@ -276,8 +291,13 @@ def locust(port: int, users: int, duration: int, sessions: Path) -> dict:
         "WARNING",
     ]
     env = {**os.environ, "LOAD_SESSIONS": str(sessions), "LOAD_CONFLICTS": str(conflicts)}
+    server_cpu = group_cpu_seconds(server_pgid)
+    own = resource.getrusage(resource.RUSAGE_CHILDREN)
     with (OUT / f"u{users}-locust.log").open("w") as log:
         subprocess.run(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server_cpu = group_cpu_seconds(server_pgid) - server_cpu
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    locust_cpu = after.ru_utime + after.ru_stime - own.ru_utime - own.ru_stime
     with open(f"{prefix}_stats.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     with open(f"{prefix}_failures.csv", newline="") as handle:
@@ -286,6 +306,8 @@ def locust(port: int, users: int, duration: int, sessions: Path) -> dict:
     five_xx = sum(int(f["Occurrences"]) for f in failures if re.search(r"\b5\d\d\b", f["Error"]))
     return {
         "users": users,
+        "gunicorn_cpu_s": round(server_cpu, 1),
+        "locust_cpu_s": round(locust_cpu, 1),
         "requests": int(total["Request Count"]),
         "rps": float(total["Requests/s"]),
         "p50": float(total["50%"]),
@@ -339,13 +361,16 @@ def alert_counts(since: str) -> dict:
 
 def report(results: list[dict], info: dict, logins: list[float], extra: dict) -> str:
     lines = [
-        "| users | requests | requests/s | p50 ms | p95 ms | p99 ms | failures | 5xx | workflow 409s |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| users | requests | requests/s | p50 ms | p95 ms | p99 ms | failures | 5xx | workflow 409s "
+        "| gunicorn CPU s (ms/request) | Locust CPU s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
             f"| {r['users']} | {r['requests']:,} | {r['rps']:.1f} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} "
-            f"| {r['failures']} | {r['server_errors']} | {sum(r['conflicts'].values())} |"
+            f"| {r['failures']} | {r['server_errors']} | {sum(r['conflicts'].values())} "
+            f"| {r['gunicorn_cpu_s']:.1f} ({r['gunicorn_cpu_s'] * 1000 / max(1, r['requests']):.0f}) "
+            f"| {r['locust_cpu_s']:.1f} |"
         )
     lines += [
         "",
@@ -375,14 +400,14 @@ def main() -> None:
         if static_stale():
             run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, quiet=True)
         started_at = psql("SELECT now()")
-        with Stack(env, port):
+        with Stack(env, port) as stack:
             sets, login_times = sign_in(port, json.loads(logins_path.read_text()), max(levels))
             sessions_path.write_text(json.dumps({**json.loads(logins_path.read_text()), "sessions": sets}))
             say(f"{len(login_times)} sign-ins, median {statistics.median(login_times) * 1000:.0f} ms")
             results = []
             for users in levels:
                 say(f"{users} concurrent users for {args.duration} s ...")
-                result = locust(port, users, args.duration, sessions_path)
+                result = locust(port, users, args.duration, sessions_path, stack.processes["gunicorn"].pid)
                 results.append(result)
                 say(
                     f"  {result['requests']:,} requests, {result['rps']:.1f}/s, p50 {result['p50']:.0f} ms, "
