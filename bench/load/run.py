@@ -266,6 +266,13 @@ def group_cpu_seconds(pgid: int) -> float:
     return total / ticks
 
 
+def machine_cpu() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine since boot (/proc/stat): everyone's work, not only ours."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values) - idle, sum(values)
+
+
 def locust(port: int, users: int, duration: int, sessions: Path, server_pgid: int) -> dict:
     prefix = OUT / f"u{users}"
     conflicts = OUT / f"u{users}-conflicts.json"
@@ -292,10 +299,12 @@ def locust(port: int, users: int, duration: int, sessions: Path, server_pgid: in
     ]
     env = {**os.environ, "LOAD_SESSIONS": str(sessions), "LOAD_CONFLICTS": str(conflicts)}
     server_cpu = group_cpu_seconds(server_pgid)
+    cpu_busy, cpu_total = machine_cpu()
     own = resource.getrusage(resource.RUSAGE_CHILDREN)
     with (OUT / f"u{users}-locust.log").open("w") as log:
         subprocess.run(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     server_cpu = group_cpu_seconds(server_pgid) - server_cpu
+    busy_after, total_after = machine_cpu()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     locust_cpu = after.ru_utime + after.ru_stime - own.ru_utime - own.ru_stime
     with open(f"{prefix}_stats.csv", newline="") as handle:
@@ -308,6 +317,7 @@ def locust(port: int, users: int, duration: int, sessions: Path, server_pgid: in
         "users": users,
         "gunicorn_cpu_s": round(server_cpu, 1),
         "locust_cpu_s": round(locust_cpu, 1),
+        "machine_busy_pct": round(100 * (busy_after - cpu_busy) / max(1, total_after - cpu_total)),
         "requests": int(total["Request Count"]),
         "rps": float(total["Requests/s"]),
         "p50": float(total["50%"]),
@@ -362,15 +372,15 @@ def alert_counts(since: str) -> dict:
 def report(results: list[dict], info: dict, logins: list[float], extra: dict) -> str:
     lines = [
         "| users | requests | requests/s | p50 ms | p95 ms | p99 ms | failures | 5xx | workflow 409s "
-        "| gunicorn CPU s (ms/request) | Locust CPU s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| gunicorn CPU s (ms/request) | Locust CPU s | machine CPU busy |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
             f"| {r['users']} | {r['requests']:,} | {r['rps']:.1f} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} "
             f"| {r['failures']} | {r['server_errors']} | {sum(r['conflicts'].values())} "
             f"| {r['gunicorn_cpu_s']:.1f} ({r['gunicorn_cpu_s'] * 1000 / max(1, r['requests']):.0f}) "
-            f"| {r['locust_cpu_s']:.1f} |"
+            f"| {r['locust_cpu_s']:.1f} | {r['machine_busy_pct']}% |"
         )
     lines += [
         "",
