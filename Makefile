@@ -7,7 +7,7 @@ PIP_VERSION := 26.3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck format setup setup-dev migrate seed messages test-tools clean bench-dashboard
+.PHONY: run test lint typecheck format setup setup-dev migrate seed messages test-tools clean bench-dashboard bench
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
@@ -64,6 +64,12 @@ messages: setup-dev
 # DATABASE_URL naming a new PostgreSQL database whose name contains "bench").
 bench-dashboard: setup
 	$(PY) bench/dashboard_bench.py
+
+# A mixed load on the production stack (gunicorn with 2 workers on PostgreSQL, a Celery worker and beat on Redis) at 1,
+# 4 and 16 concurrent users, on loopback; starts PostgreSQL and Redis like .ci/run when they are down, fills its own
+# database alliance_bench_load (dropped and made anew each run) and stops what it started. docs/performance.md.
+bench: setup-dev
+	$(PY) bench/load/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache test-output
