@@ -238,6 +238,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "purge-idempotency-keys": {"task": "alliance_portal.tasks.purge_old_idempotency_keys", "schedule": 3600},
+    "purge-api-key-failures": {"task": "alliance_portal.tasks.purge_expired_api_key_failures", "schedule": 3600},
     # Waiting time raises a request's priority by the day; hourly keeps the queue at most an hour behind.
     "supply-recompute-priorities": {"task": "supply.tasks.recompute_priorities", "schedule": 3600},
     # Reports each request that became stale once (re-confirming clears the report).
