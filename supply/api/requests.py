@@ -33,6 +33,7 @@ from .request_serializers import (
     OverridePrioritySerializer,
     SuggestedSupplierSerializer,
     SupplyRequestSerializer,
+    SupplyRequestUpdateSerializer,
     SupplyRequestWriteSerializer,
     TransitionSerializer,
 )
@@ -100,6 +101,11 @@ class SupplyRequestViewSet(
 
     def get_queryset(self):
         return visible_requests(get_caller(self.request))
+
+    def get_serializer_class(self):
+        if getattr(self, "action", None) in ("update", "partial_update"):
+            return SupplyRequestUpdateSerializer
+        return super().get_serializer_class()
 
     def get_permissions(self):
         permissions = super().get_permissions()
