@@ -14,6 +14,11 @@ from .notices.factories import make_notice
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.mark.parametrize(
     "stored, served, disposition",
     [
