@@ -78,3 +78,34 @@ def test_secretariat_pages_load_with_nothing_blocked(page, live_server, sign_in,
     page.wait_for_load_state("networkidle")
 
     assert response.status == 200, path
+
+
+def test_a_chart_tooltip_shows_with_nothing_blocked(page, live_server, sign_in, org, other_org, screenshot_dir):
+    from ..dashboard.data import make_known_data
+
+    make_known_data(org, other_org)
+    UserFactory(username="staff@alliance.example", is_staff=True)
+    sign_in(page, "staff@alliance.example")
+    page.goto(f"{live_server.url}/dashboard/")
+    chart = page.locator('#chart-requests[data-rendered="true"]')
+    chart.wait_for()
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    count_texts = "() => document.querySelectorAll('#chart-requests svg text').length"
+    texts_before = page.evaluate(count_texts)
+
+    for fraction in (0.3, 0.5, 0.7):
+        chart.hover(position={"x": box["width"] * fraction, "y": box["height"] * 0.5})
+        page.wait_for_timeout(300)
+
+    # ECharts draws the tooltip inside the chart (its HTML tooltip would need inline style attributes).
+    assert (
+        page.evaluate(
+            "() => echarts.getInstanceByDom(document.getElementById('chart-requests'))"
+            ".getOption().tooltip[0].renderMode"
+        )
+        == "richText"
+    )
+    assert page.evaluate(count_texts) > texts_before, "the tooltip's text is drawn"
+    page.screenshot(path=str(screenshot_dir / "csp-chart-tooltip.png"))
+    assert CSP_VIOLATIONS == []
