@@ -38,7 +38,7 @@ class ApiKeyFailures(models.Model):
     """
 
     # An IPv6 address in text is at most 45 characters.
-    address = models.CharField(_("address"), max_length=45, unique=True)
+    address = models.CharField(_("IP address"), max_length=45, unique=True)
     failures = models.PositiveIntegerField(_("failures"), default=0)
     window_started_at = models.DateTimeField(_("window started at"), db_index=True)
 
