@@ -45,6 +45,7 @@ test: setup-dev test-tools
 lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -c pyproject.toml -r . -ll -q
 	$(MAKE) --no-print-directory typecheck
 
 # mypy with the Django and DRF plugins; strict on the rules, services and selectors (pyproject.toml [tool.mypy]).

@@ -3,9 +3,7 @@
 from dataclasses import dataclass, field
 
 from axes.helpers import get_client_ip_address
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -16,6 +14,8 @@ from simple_history.signals import pre_create_historical_record
 
 from members.models import ApiKey, Organisation, hash_api_key
 from members.rules import GOOD_STANDING, Actor, actor_for_key, actor_for_user
+
+from . import key_lockout
 
 # Organisations whose keys work and whose users may write (members.rules.GOOD_STANDING).
 WRITING_STATUSES = GOOD_STANDING
@@ -41,10 +41,10 @@ class ApiKeyUser:
         return self.username
 
 
-def _failure_cache_key(request) -> str:
+def _client_address(request) -> str:
     # The client's address as django-axes sees it (PROXY_COUNT honoured), so behind a proxy one guesser does not
     # lock out every partner.
-    return f"api-key-failures:{get_client_ip_address(request._request) or ''}"
+    return get_client_ip_address(request._request) or ""
 
 
 class _KeyHistoryRequest:
@@ -80,16 +80,15 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).decode("latin-1").split()
         if not header or header[0] != self.keyword:
             return None
-        cache_key = _failure_cache_key(request)
-        if cache.get(cache_key, 0) >= settings.API_KEY_FAILURE_LIMIT:
+        address = _client_address(request)
+        if key_lockout.is_locked_out(address):
             raise exceptions.AuthenticationFailed(_("Too many failed API key attempts from this address; try later."))
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(_("Malformed Authorization header: use 'Bearer <api key>'."))
         raw_key = header[1]
         api_key = self._lookup(raw_key)
         if api_key is None:
-            cache.add(cache_key, 0, timeout=int(settings.AXES_COOLOFF_TIME * 3600))
-            cache.incr(cache_key)
+            key_lockout.record_failure(address)
             raise exceptions.AuthenticationFailed(_("Invalid or revoked API key."))
         now = timezone.now()
         # Written at most once a minute per key, so a busy partner does not turn every read into a write.

@@ -65,4 +65,4 @@ def render(text: str) -> SafeString:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    return mark_safe(cleaned)  # noqa: S308 — nh3 has just sanitised it
+    return mark_safe(cleaned)  # noqa: S308  # nosec B308, B703  # nh3 has just sanitised it

@@ -28,3 +28,23 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.caller} {self.key}"
+
+
+class ApiKeyFailures(models.Model):
+    """Bad API keys sent from one address in the current window: the lockout's durable count.
+
+    The cache holds a copy for the cheap check on every request; this row is what counts when the cache (Redis) is
+    away, so the lockout does not fail open to unlimited guessing (alliance_portal.key_lockout).
+    """
+
+    # An IPv6 address in text is at most 45 characters.
+    address = models.CharField(_("IP address"), max_length=45, unique=True)
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    window_started_at = models.DateTimeField(_("window started at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("failed API key attempts")
+        verbose_name_plural = _("failed API key attempts")
+
+    def __str__(self) -> str:
+        return f"{self.address}: {self.failures}"

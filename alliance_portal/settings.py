@@ -98,6 +98,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (settings below, "Browser security").
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -240,6 +243,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "purge-idempotency-keys": {"task": "alliance_portal.tasks.purge_old_idempotency_keys", "schedule": 3600},
+    "purge-api-key-failures": {"task": "alliance_portal.tasks.purge_expired_api_key_failures", "schedule": 3600},
     # Waiting time raises a request's priority by the day; hourly keeps the queue at most an hour behind.
     "supply-recompute-priorities": {"task": "supply.tasks.recompute_priorities", "schedule": 3600},
     # Reports each request that became stale once (re-confirming clears the report).
@@ -365,6 +369,41 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     # The redirect to HTTPS must not catch the load balancer's health probe.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Browser security. The Content-Security-Policy allows scripts, styles, fonts and frames from the portal's own origin
+# only: no inline script, no inline style, no event-handler attribute (tests/test_security_headers.py scans the
+# templates), no CDN. Images may also be data: URIs (Bootstrap draws its form and navbar icons so). Views that need
+# more say so with django-csp's decorators (the API's ReDoc page: alliance_portal/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Features the portal never uses are off for it and anything it embeds.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+# Links to other sites carry no address of the portal's pages (they may name records).
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LOGGING = {
     "version": 1,

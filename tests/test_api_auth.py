@@ -3,9 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from alliance_portal import key_lockout
+from alliance_portal.models import ApiKeyFailures
 from members.models import ApiKey, Organisation
 
 from .api_helpers import ENGLISH, key_client, login
@@ -131,3 +135,33 @@ def test_session_user_without_an_organisation_reads_public_data_only(org, other_
     assert all("credit_code" not in row for row in organisations)
     assert sites["results"] == []
     assert client.post("/api/v1/sites/", {}, content_type="application/json").status_code == 403
+
+
+@override_settings(API_KEY_FAILURE_LIMIT=3)
+def test_the_lockout_survives_a_lost_cache_because_the_count_is_kept_in_the_database(org, monkeypatch):
+    _key, raw = make_api_key(org)
+    for _ in range(3):
+        bearer("ap_deadbeef_guess").get(LIST)
+    cache.clear()
+    # The cache is away: alliance_portal.cache answers every read as a miss.
+    monkeypatch.setattr(key_lockout, "redis_cache_available", lambda: False)
+
+    assert bearer(raw).get(LIST).status_code == 401
+    assert bearer(raw, address="10.0.0.2").get(LIST).status_code == 200
+
+
+@override_settings(API_KEY_FAILURE_LIMIT=3)
+def test_failures_older_than_the_cool_off_no_longer_count(org, monkeypatch):
+    _key, raw = make_api_key(org)
+    for _ in range(3):
+        bearer("ap_deadbeef_guess").get(LIST)
+    ApiKeyFailures.objects.update(
+        window_started_at=timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME, seconds=1)
+    )
+    cache.clear()
+    monkeypatch.setattr(key_lockout, "redis_cache_available", lambda: False)
+
+    assert bearer(raw).get(LIST).status_code == 200
+    assert bearer("ap_deadbeef_guess").get(LIST).status_code == 401
+    assert ApiKeyFailures.objects.get().failures == 1
+    assert key_lockout.purge_expired_failures() == 0

@@ -102,3 +102,22 @@ def test_pages_answer_with_redis_away(redis_away, fab):
     assert health.status_code == 200
     assert health.json()["status"] == "degraded"
     assert health.json()["degraded"] == ["redis"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_key_lockout_holds_with_redis_away(redis_away, fab, settings):
+    settings.API_KEY_FAILURE_LIMIT = 3
+    _key, raw = make_api_key(fab, scope=ApiKey.Scope.READ, name="erp")
+
+    def from_address(token: str, address: str = "10.9.9.9") -> Client:
+        return Client(headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"}, REMOTE_ADDR=address)
+
+    for _ in range(3):
+        assert from_address("ap_deadbeef_guess").get("/api/v1/supply-requests/").status_code == 401
+
+    refused = from_address(raw).get("/api/v1/supply-requests/")
+    elsewhere = from_address(raw, address="10.9.9.10").get("/api/v1/supply-requests/")
+
+    assert refused.status_code == 401
+    assert refused.json() == {"detail": "Too many failed API key attempts from this address; try later."}
+    assert elsewhere.status_code == 200

@@ -5,7 +5,7 @@ One pledge page for every party, with the shipment's timeline."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from alliance_portal.downloads import file_download
 from alliance_portal.errors import ConflictError, NotAllowed
 from alliance_portal.web import add_service_errors
 from members.rules import MSG_NO_ORGANISATION, Actor
@@ -309,7 +310,7 @@ def pledge_certificate(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not (actor.is_secretariat or actor.organisation_id == pledge.donor_id):
         return forbidden(request, _("Only the donor and the secretariat download the certificate."))
     verify_url = request.build_absolute_uri(reverse("donations:certificate_verify", args=[pledge.certificate_number]))
-    return FileResponse(
+    return file_download(
         certificate_pdf(pledge, verify_url=verify_url),
         content_type="application/pdf",
         filename=f"certificate-{pledge.certificate_number}.pdf",

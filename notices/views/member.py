@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from alliance_portal.downloads import file_download
 from alliance_portal.errors import ConflictError, NotAllowed
 from alliance_portal.markdown import render as render_markdown
 from members.views.access import actor_for, service_refused
@@ -129,4 +130,4 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type)
+    return file_download(handle, filename=attachment.name, content_type=attachment.content_type)

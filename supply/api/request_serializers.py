@@ -153,14 +153,28 @@ class SupplyRequestWriteSerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        if self.instance is not None:
-            # A draft is submitted with its own action, so an edit cannot skip the checks of submitting.
-            fields.pop("submit")
         request = self.context.get("request")
         if request is not None:
             # Only one's own sites can be named, so nothing is learnt about other organisations' sites.
             fields["site"].queryset = Site.objects.filter(organisation_id=get_caller(request).organisation_id)
         return fields
+
+
+class SupplyRequestUpdateSerializer(SupplyRequestWriteSerializer):
+    """An edit of a draft: the same fields, without `submit`. A draft is submitted with its own action
+    (POST …/submit/), so an edit cannot skip the checks of submitting; `submit` in an edit is a 400, not ignored."""
+
+    submit = None  # type: ignore[assignment]  # DRF drops a parent's declared field set to None
+
+    class Meta(SupplyRequestWriteSerializer.Meta):
+        fields = list(services.REQUEST_FIELDS)
+
+    def validate(self, attrs):
+        if "submit" in self.initial_data:
+            raise serializers.ValidationError(
+                {"submit": _("A draft is submitted with its own action (POST …/submit/), not by editing it.")}
+            )
+        return super().validate(attrs)
 
 
 class OverridePrioritySerializer(serializers.Serializer):

@@ -34,6 +34,7 @@ from .request_serializers import (
     OverridePrioritySerializer,
     SuggestedSupplierSerializer,
     SupplyRequestSerializer,
+    SupplyRequestUpdateSerializer,
     SupplyRequestWriteSerializer,
     TransitionSerializer,
 )
@@ -102,6 +103,11 @@ class SupplyRequestViewSet(
     def get_queryset(self):
         return visible_requests(get_caller(self.request))
 
+    def get_serializer_class(self):
+        if getattr(self, "action", None) in ("update", "partial_update"):
+            return SupplyRequestUpdateSerializer
+        return super().get_serializer_class()
+
     def get_permissions(self):
         permissions = super().get_permissions()
         if self.action == "create":
@@ -143,14 +149,14 @@ class SupplyRequestViewSet(
 
     def _transition(self, to_status: str, body_class=None) -> Response:
         supply_request = self.get_object()
+        actor = get_caller(self.request).actor
+        services.supply_request_check_part(request=supply_request, to_status=to_status, actor=actor)
         reason = ""
         if body_class is not None:
             body = body_class(data=self.request.data)
             body.is_valid(raise_exception=True)
             reason = body.validated_data.get("reason", "")
-        services.supply_request_transition(
-            request=supply_request, to_status=to_status, actor=get_caller(self.request).actor, reason=reason
-        )
+        services.supply_request_transition(request=supply_request, to_status=to_status, actor=actor, reason=reason)
         return self._answer(supply_request)
 
     @_transition_schema(_("The requesting fab submits its draft to the secretariat."))

@@ -60,6 +60,12 @@ def _require_party(actor: Actor, commitment: Commitment, action: str) -> None:
     raise NotAllowed(MSG_OTHER_ORGANISATION, code="other_organisation")
 
 
+def commitment_check_part(*, commitment: Commitment, actor: Actor, action: str) -> None:
+    """NotAllowed unless the actor plays a part that takes `action`: the API asks it before reading the body, so a
+    caller without the part is a 403 whatever it sends and whatever state the commitment is in."""
+    _require_party(actor, commitment, action)
+
+
 def _remaining_message(request: SupplyRequest) -> str:
     return _("Only %(remaining)s %(unit)s of this request are still open.") % {
         "remaining": f"{request.remaining.normalize():f}",

@@ -219,11 +219,25 @@ def _require_party(who: set[str], roles: set[str]) -> None:
     raise NotAllowed(MSG_NOT_THE_FAB, code="not_the_fab")
 
 
+def supply_request_check_part(*, request: SupplyRequest, to_status: str, actor: Actor) -> set[str]:
+    """NotAllowed unless the actor may take a request to `to_status` from some state; its parts otherwise.
+
+    The caller's part before the request's state (and before its input): one who may never take this step is told
+    so (403) whatever state the request is in, and learns nothing about the workflow (issue 8). The API asks it
+    before reading the body."""
+    require_write(actor, organisation=request.organisation_id)
+    roles = parties(actor, fab_id=request.organisation_id)
+    ever = set().union(*(who for (_from, to), who in TRANSITIONS.items() if to == to_status))
+    if ever:
+        _require_party(ever, roles)
+    return roles
+
+
 @transaction.atomic
 def supply_request_transition(
     *, request: SupplyRequest, to_status: str, actor: Actor, reason: str = ""
 ) -> SupplyRequest:
-    require_write(actor, organisation=request.organisation_id)
+    roles = supply_request_check_part(request=request, to_status=to_status, actor=actor)
     request = _locked(request)
     who = TRANSITIONS.get((request.status, to_status))
     if who is None:
@@ -236,7 +250,7 @@ def supply_request_transition(
             code="transition_not_allowed",
             extra={"status": request.status, "allowed": allowed_transitions(request, actor)},
         )
-    _require_party(who, parties(actor, fab_id=request.organisation_id))
+    _require_party(who, roles)
     reason = (reason or "").strip()
     if to_status in REASON_REQUIRED and not reason:
         raise ValidationError({"reason": _("Give a reason; it is kept with the request.")})

@@ -101,3 +101,14 @@ def test_a_cancelled_pledge_has_no_certificate_to_verify(client, make_pledge):
 def test_the_verification_page_refuses_post(client, acknowledged):
     url = reverse("donations:certificate_verify", args=[acknowledged.certificate_number])
     assert client.post(url).status_code == 405
+
+
+def test_the_donation_certificate_is_a_pdf_download(client_for, secretariat, make_pledge):
+    pledge = make_pledge("acknowledged")
+
+    response = client_for(secretariat).get(reverse("donations:pledge_certificate", args=[pledge.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="certificate-{pledge.certificate_number}.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"

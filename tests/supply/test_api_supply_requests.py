@@ -635,12 +635,33 @@ def test_put_replaces_the_draft(org_member, draft, fab_site):
     assert (draft.material, draft.quantity, draft.status) == ("ArF photoresist", Decimal("12.5"), S.DRAFT)
 
 
-def test_submit_is_not_an_edit(org_member, draft):
-    response = login(org_member).patch(detail(draft), {"submit": True}, content_type="application/json")
+@pytest.mark.parametrize("method", ["patch", "put"])
+def test_submit_is_not_an_edit_but_a_400_naming_the_action(method, org_member, draft, fab_site):
+    before = snapshot(draft)
+    body = {"submit": True} if method == "patch" else new_request_body(fab_site, submit=True)
 
-    assert response.status_code == 200
-    draft.refresh_from_db()
-    assert draft.status == S.DRAFT
+    response = getattr(login(org_member), method)(detail(draft), body, content_type="application/json")
+
+    assert response.status_code == 400, response.content
+    assert response.json()["submit"] == [
+        "A draft is submitted with its own action (POST …/submit/), not by editing it."
+    ]
+    assert snapshot(draft) == before
+
+
+def test_the_schema_offers_submit_on_create_only(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    operations = schema["paths"]["/api/v1/supply-requests/{id}/"]
+    bodies = {
+        method: operations[method]["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+        for method in ("put", "patch")
+    }
+    create = schema["paths"]["/api/v1/supply-requests/"]["post"]["requestBody"]["content"]["application/json"]
+    components = schema["components"]["schemas"]
+
+    assert "submit" in components[create["schema"]["$ref"].rsplit("/", 1)[1]]["properties"]
+    for method, name in bodies.items():
+        assert "submit" not in components[name]["properties"], method
 
 
 @pytest.mark.parametrize("fixture", ["submitted", "approved"])

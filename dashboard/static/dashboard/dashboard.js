@@ -59,7 +59,9 @@
         containLabel: true
       },
       legend: { type: "scroll", top: 0, show: !spec.pointColors.length },
-      tooltip: { trigger: "axis", confine: true },
+      // Drawn in the chart itself: the HTML tooltip would need inline style attributes, which the
+      // Content-Security-Policy forbids.
+      tooltip: { trigger: "axis", confine: true, renderMode: "richText" },
       xAxis: horizontal ? valueAxes : categoryAxis,
       yAxis: horizontal ? categoryAxis : valueAxes,
       series: series
