@@ -122,5 +122,8 @@ def sign_in(live_server):
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
         page.get_by_text("You are signed in.").wait_for()
+        # The text shows before the scripts at the end of the page have run (the menu's toggle among them): on a
+        # busy machine a click on "Menu" could come first and open nothing.
+        page.wait_for_load_state("load")
 
     return _sign_in
