@@ -188,7 +188,9 @@ class CommitmentViewSet(
         instance = self._reload(instance)
         return Response(self.get_output_serializer(instance).data, headers={"ETag": self.etag_for(instance)})
 
-    def _body(self, body_class) -> dict:
+    def _body(self, body_class, commitment) -> dict:
+        # The caller's right is asked before its body is read: a fab asking to ship is a 403, not a 400.
+        services.commitment_check_right(commitment=commitment, actor=get_caller(self.request).actor, action=self.action)
         body = body_class(data=self.request.data)
         body.is_valid(raise_exception=True)
         return body.validated_data
@@ -212,7 +214,7 @@ class CommitmentViewSet(
     @idempotent
     def decline(self, request, pk=None):
         commitment = self.get_object()
-        reason = self._body(ReasonSerializer)["reason"]
+        reason = self._body(ReasonSerializer, commitment)["reason"]
         services.commitment_decline(commitment=commitment, actor=get_caller(request).actor, reason=reason)
         return self._answer(commitment)
 
@@ -224,7 +226,7 @@ class CommitmentViewSet(
     @idempotent
     def withdraw(self, request, pk=None):
         commitment = self.get_object()
-        reason = self._body(ReasonSerializer)["reason"]
+        reason = self._body(ReasonSerializer, commitment)["reason"]
         services.commitment_withdraw(commitment=commitment, actor=get_caller(request).actor, reason=reason)
         return self._answer(commitment)
 
@@ -233,7 +235,9 @@ class CommitmentViewSet(
     @idempotent
     def ship(self, request, pk=None):
         commitment = self.get_object()
-        services.commitment_ship(commitment=commitment, actor=get_caller(request).actor, **self._body(ShipSerializer))
+        services.commitment_ship(
+            commitment=commitment, actor=get_caller(request).actor, **self._body(ShipSerializer, commitment)
+        )
         return self._answer(commitment)
 
     @_action_schema(
@@ -245,6 +249,6 @@ class CommitmentViewSet(
     def deliver(self, request, pk=None):
         commitment = self.get_object()
         services.commitment_deliver(
-            commitment=commitment, actor=get_caller(request).actor, **self._body(DeliverSerializer)
+            commitment=commitment, actor=get_caller(request).actor, **self._body(DeliverSerializer, commitment)
         )
         return self._answer(commitment)

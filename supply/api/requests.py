@@ -12,6 +12,7 @@ from alliance_portal.api_auth import HasScope, get_caller
 from alliance_portal.api_schema import PortalAutoSchema
 from alliance_portal.idempotency import IdempotentCreateMixin, idempotent
 from alliance_portal.pagination import UncountedPagination
+from members.rules import require_secretariat
 
 from .. import selectors, services
 from ..filters import SupplyRequestFilter
@@ -142,6 +143,9 @@ class SupplyRequestViewSet(
 
     def _transition(self, to_status: str, body_class=None) -> Response:
         supply_request = self.get_object()
+        services.supply_request_check_right(
+            request=supply_request, to_status=to_status, actor=get_caller(self.request).actor
+        )
         reason = ""
         if body_class is not None:
             body = body_class(data=self.request.data)
@@ -209,6 +213,7 @@ class SupplyRequestViewSet(
     @idempotent
     def override_priority(self, request, pk=None):
         supply_request = self.get_object()
+        require_secretariat(get_caller(request).actor)  # the right before the body (400)
         body = OverridePrioritySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.supply_request_override_priority(

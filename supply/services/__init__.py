@@ -13,6 +13,7 @@ from .commitments import (
     COMMITMENT_ACTIONS,
     allowed_commitment_actions,
     commitment_accept,
+    commitment_check_right,
     commitment_create,
     commitment_decline,
     commitment_deliver,
@@ -27,6 +28,7 @@ from .requests import (
     allowed_transitions,
     parties,
     request_payload,
+    supply_request_check_right,
     supply_request_create,
     supply_request_flag_stale,
     supply_request_reconfirm,
@@ -35,6 +37,7 @@ from .requests import (
 )
 
 __all__ = [
+    "supply_request_check_right",
     "COMMITMENT_ACTIONS",
     "allowed_commitment_actions",
     "REQUEST_FIELDS",
@@ -42,6 +45,7 @@ __all__ = [
     "allowed_transitions",
     "capacity_save",
     "commitment_accept",
+    "commitment_check_right",
     "commitment_create",
     "commitment_decline",
     "commitment_deliver",

@@ -59,6 +59,11 @@ def _require_party(actor: Actor, commitment: Commitment, action: str) -> None:
     raise NotAllowed(MSG_OTHER_ORGANISATION, code="other_organisation")
 
 
+def commitment_check_right(*, commitment: Commitment, actor: Actor, action: str) -> None:
+    """For the doors that read a body before calling the service: the right first, then the input."""
+    _require_party(actor, commitment, action)
+
+
 def _remaining_message(request: SupplyRequest) -> str:
     return _("Only %(remaining)s %(unit)s of this request are still open.") % {
         "remaining": f"{request.remaining.normalize():f}",

@@ -218,11 +218,20 @@ def _require_party(who: set[str], roles: set[str]) -> None:
     raise NotAllowed(MSG_NOT_THE_FAB, code="not_the_fab")
 
 
+def supply_request_check_right(*, request: SupplyRequest, to_status: str, actor: Actor) -> None:
+    """The caller's right to move a request to `to_status` from any state: asked before the state (409) and the
+    input (400), so a fab asking to approve is refused whatever state its request is in."""
+    require_write(actor, organisation=request.organisation_id)
+    may = set().union(*(who for (_frm, to), who in TRANSITIONS.items() if to == to_status))
+    if may:
+        _require_party(may, parties(actor, fab_id=request.organisation_id))
+
+
 @transaction.atomic
 def supply_request_transition(
     *, request: SupplyRequest, to_status: str, actor: Actor, reason: str = ""
 ) -> SupplyRequest:
-    require_write(actor, organisation=request.organisation_id)
+    supply_request_check_right(request=request, to_status=to_status, actor=actor)
     request = _locked(request)
     who = TRANSITIONS.get((request.status, to_status))
     if who is None:
