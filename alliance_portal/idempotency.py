@@ -40,18 +40,21 @@ def request_fingerprint(request) -> str:
     return digest.hexdigest()
 
 
-# Visible ASCII without spaces (a UUID, a request id): the same rule is the header's pattern in the schema
-# (alliance_portal.api_schema), so a caller can check a key before sending it.
-KEY_PATTERN = f"[!-~]{{1,{MAX_KEY_LENGTH}}}"
+# Printable ASCII, neither starting nor ending with a space (a UUID, a request id): the same rule is the header's
+# pattern in the schema (alliance_portal.api_schema), so a caller can check a key before sending it.
+KEY_PATTERN = "[!-~](?:[ -~]*[!-~])?"
 
 
 def _validated_key(raw: str) -> str:
     key = raw
-    if not re.fullmatch(KEY_PATTERN, key):
+    if len(key) > MAX_KEY_LENGTH or not re.fullmatch(KEY_PATTERN, key):
         raise exceptions.ValidationError(
             {
                 HEADER: [
-                    _("An Idempotency-Key is 1 to %(max)d visible ASCII characters, without spaces.")
+                    _(
+                        "An Idempotency-Key is 1 to %(max)d printable ASCII characters, "
+                        "not starting or ending with a space."
+                    )
                     % {"max": MAX_KEY_LENGTH}
                 ]
             }
