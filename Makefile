@@ -7,7 +7,7 @@ PIP_VERSION := 26.3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck format setup setup-dev migrate seed messages test-tools clean bench-dashboard bench
+.PHONY: run test lint typecheck format setup setup-dev migrate seed messages test-tools clean bench-dashboard bench fuzz
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
@@ -41,6 +41,11 @@ test-tools:
 test: setup-dev test-tools
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Schemathesis against /api/schema/ with many more examples per operation than `make test` runs (tests/test_fuzz.py).
+FUZZ_EXAMPLES ?= 200
+fuzz: setup-dev
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -p no:cacheprovider tests/test_fuzz.py $(PYTEST_ARGS)
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .

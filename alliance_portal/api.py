@@ -32,6 +32,14 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_size(self, request):
+        # A page size that is no whole number is a 400 naming it (DRF would quietly use the default); a whole
+        # number out of range still falls back to the default or the maximum.
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not raw.lstrip("+-").isdigit():
+            raise exceptions.ValidationError({self.page_size_query_param: [_("A page size is a whole number.")]})
+        return super().get_page_size(request)
+
 
 class Conflict(exceptions.APIException):
     """The request is understood but the record's state does not allow it (over-commitment, a bad transition)."""

@@ -6,9 +6,11 @@ Use it as `schema = PortalAutoSchema()` on a viewset built from those mixins.
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
 
 from .api import ConditionalUpdateMixin, ETagRetrieveMixin, ReadWriteSerializersMixin
+from .idempotency import KEY_PATTERN, MAX_KEY_LENGTH
 
 ETAG_RESPONSE_HEADER = OpenApiParameter(
     "ETag",
@@ -25,7 +27,7 @@ IF_MATCH_HEADER = OpenApiParameter(
 )
 IDEMPOTENCY_KEY_HEADER = OpenApiParameter(
     "Idempotency-Key",
-    str,
+    {"type": "string", "pattern": f"^{KEY_PATTERN}$", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
     OpenApiParameter.HEADER,
     description=_(
         "A unique string of yours (a UUID, say). Resending the same request with the same key creates nothing "
@@ -34,8 +36,33 @@ IDEMPOTENCY_KEY_HEADER = OpenApiParameter(
 )
 
 
+class ErrorSerializer(serializers.Serializer):
+    """Every error answer: `detail` says why (in the caller's language), `code` says it to a program where one
+    applies (403 and 409 from the services); a 400 names each bad field instead, as `{"field": ["message"]}`.
+    Documentation only (never reads input); its fields are optional, which a read-only field could not say."""
+
+    detail = serializers.CharField(required=False, max_length=2000)
+    code = serializers.CharField(required=False, max_length=100)
+
+
+# Statuses every operation may answer, and those only some do (alliance_portal.api.exception_handler shapes them all).
+ERRORS_ALWAYS = {
+    "400": _("Invalid input: each bad field (or query parameter, or header) is named with its message."),
+    "401": _("No credentials, or an unknown or revoked key."),
+    "403": _("The caller may not do this (role, scope, standing of its organisation, party to the record)."),
+    "404": _("No such record, or one of another organisation (or a page past the last)."),
+    "429": _("Too many requests: wait the seconds in Retry-After."),
+}
+ERRORS_WRITE = {
+    "409": _("The record's state does not allow this, or the Idempotency-Key was used for another request."),
+    "415": _("The body's media type is not JSON, form or multipart."),
+}
+ERROR_PRECONDITION = {"412": _("If-Match names a version the record no longer has.")}
+
+
 class PortalAutoSchema(AutoSchema):
-    """Documents what the mixins above add: output serializers for writes, ETag, If-Match, Idempotency-Key."""
+    """Documents what the mixins above add: output serializers for writes, ETag, If-Match, Idempotency-Key, and
+    the error answers every operation can give (one place for all of them)."""
 
     def get_tags(self):
         # /api/v1/<resource>/...: one section of the docs per resource rather than one "v1" for all.
@@ -55,6 +82,22 @@ class PortalAutoSchema(AutoSchema):
         if isinstance(view, ReadWriteSerializersMixin) and getattr(view, "action", None) in view.write_actions:
             return view.serializer_class
         return super().get_response_serializers()
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        errors = dict(ERRORS_ALWAYS)
+        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            errors.update(ERRORS_WRITE)
+        if self.method in ("PUT", "PATCH", "DELETE"):
+            errors.update(ERROR_PRECONDITION)
+        for code, description in errors.items():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(
+                    OpenApiResponse(ErrorSerializer, description=str(description)), code, direction=direction
+                )
+        return responses
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())

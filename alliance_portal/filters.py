@@ -7,13 +7,18 @@ from datetime import UTC
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
 
 UPDATED_SINCE_HELP = _("Only records changed at or after this ISO 8601 date and time, e.g. 2020-02-01T08:00:00+08:00.")
 
 
 class BoundedIsoDateTimeField(IsoDateTimeField):
+    # Only an absent parameter means "no filter": `?updated_since=` is a date-time that is not one (400).
+    empty_values = [None]
     default_error_messages = {
         "out_of_range": _("Give a date and time between the years 1 and 9999, with a UTC offset within ±15:59."),
     }
@@ -42,3 +47,25 @@ class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
         kwargs.setdefault("lookup_expr", "gte")
         kwargs.setdefault("label", UPDATED_SINCE_HELP)
         super().__init__(field_name=field_name, **kwargs)
+
+
+BOOLEAN_VALUES = {"true", "false", "True", "False"}  # what the filters' NullBooleanSelect understands
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter reads a yes/no filter it cannot understand (`?stale=maybe`) as no filter at all and answers
+    every row; here it is a 400 naming the parameter, like any other bad input."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            bad = {
+                name: [gettext("Give true or false.")]
+                for name, flt in filterset.filters.items()
+                if isinstance(flt, django_filters.BooleanFilter)
+                and name in request.query_params
+                and request.query_params[name] not in BOOLEAN_VALUES
+            }
+            if bad:
+                raise ValidationError(bad)
+        return filterset

@@ -9,6 +9,7 @@ The key is claimed by inserting its row in the same transaction as the work it g
 
 import functools
 import hashlib
+import re
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -39,11 +40,24 @@ def request_fingerprint(request) -> str:
     return digest.hexdigest()
 
 
+# Printable ASCII, neither starting nor ending with a space (a UUID, a request id): the same rule is the header's
+# pattern in the schema (alliance_portal.api_schema), so a caller can check a key before sending it.
+KEY_PATTERN = "[!-~](?:[ -~]*[!-~])?"
+
+
 def _validated_key(raw: str) -> str:
-    key = raw.strip()
-    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+    key = raw
+    if len(key) > MAX_KEY_LENGTH or not re.fullmatch(KEY_PATTERN, key):
         raise exceptions.ValidationError(
-            {HEADER: [_("An Idempotency-Key is 1 to %(max)d printable characters.") % {"max": MAX_KEY_LENGTH}]}
+            {
+                HEADER: [
+                    _(
+                        "An Idempotency-Key is 1 to %(max)d printable ASCII characters, "
+                        "not starting or ending with a space."
+                    )
+                    % {"max": MAX_KEY_LENGTH}
+                ]
+            }
         )
     return key
 

@@ -42,5 +42,7 @@ urlpatterns = [
     ),
 ]
 
+handler404 = "alliance_portal.views.page_not_found"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

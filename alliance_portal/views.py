@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -59,3 +61,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     status = "down" if down else "degraded" if degraded else "ok"
     body = {"status": status, "database": database, "broker": broker, "down": down, "degraded": degraded}
     return JsonResponse(body, status=503 if down else 200)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Under /api/ a path that matches no endpoint is answered like every API error (JSON), not with the web page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("Not found."), "code": "not_found"}, status=404)
+    return defaults.page_not_found(request, exception)

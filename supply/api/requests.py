@@ -13,6 +13,7 @@ from alliance_portal.api_schema import PortalAutoSchema
 from alliance_portal.errors import StrOrPromise
 from alliance_portal.idempotency import IdempotentCreateMixin, idempotent
 from alliance_portal.pagination import UncountedPagination
+from members.rules import require_secretariat
 
 from .. import selectors, services
 from ..filters import SupplyRequestFilter
@@ -216,6 +217,7 @@ class SupplyRequestViewSet(
     @idempotent
     def override_priority(self, request, pk=None):
         supply_request = self.get_object()
+        require_secretariat(get_caller(request).actor)  # the right before the body, as for every action
         body = OverridePrioritySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.supply_request_override_priority(

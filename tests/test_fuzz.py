@@ -1,0 +1,159 @@
+"""Schemathesis against the portal's own schema: every operation of `/api/schema/`, loaded from the Django app
+(WSGI, in process, no server), called with generated input as a fab's write key, a supplier's write key and the
+secretariat's session, with every check schemathesis has on: no 500, and every answer (status, headers, body)
+as the schema says.
+
+`make test` runs a few examples per operation and caller (FUZZ_EXAMPLES, 1); `make fuzz` runs more (200). The world
+is built once per module inside a transaction rolled back at the end; each operation runs in its own savepoint.
+"""
+
+import os
+import secrets
+import tempfile
+import warnings
+
+import pytest
+import schemathesis
+from django.conf import settings
+from django.core import signals
+from django.core.cache import cache
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, transaction
+from django.test import Client, override_settings
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
+from schemathesis.core.failures import FailureGroup, ServerError
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+from members.models import ApiKey, Membership, Organisation
+
+from .members.factories import MembershipFactory, OrganisationFactory, SiteFactory, UserFactory, make_api_key
+from .supply.factories import CommitmentFactory, SupplierFactory, SupplyRequestFactory
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1"))
+
+# Operations where a body the schema allows can still be refused with a 400, for a reason the schema cannot state:
+# only here is schemathesis' "schema-valid request accepted" check (positive_data_acceptance) left out; every other
+# check (no 5xx, documented status, content type, headers, response body) still runs on them.
+_NAMES_RECORDS = (
+    "the body names other records (an organisation's slug, a site, a request, a category); the schema cannot say "
+    "which exist, and one that does not is a 400 naming the field, as the API contract says"
+)
+POSITIVE_MAY_BE_400 = {
+    "POST /api/v1/alert-subscriptions/": _NAMES_RECORDS,
+    "POST /api/v1/chat-robots/": _NAMES_RECORDS,
+    "POST /api/v1/webhooks/": _NAMES_RECORDS,
+    "POST /api/v1/sites/": _NAMES_RECORDS,
+    "POST /api/v1/status-reports/": _NAMES_RECORDS,
+    "POST /api/v1/pledges/": _NAMES_RECORDS,
+    # KNOWN: also, drf-spectacular's pattern for decimals (quantity) allows "" which the serializer refuses.
+    "POST /api/v1/commitments/": _NAMES_RECORDS,
+    "POST /api/v1/supply-requests/": _NAMES_RECORDS,
+    # KNOWN: `priority_guarantee` is a secretariat-only filter answered with 400 to others (403 by the rules).
+    "GET /api/v1/organizations/": "a secretariat-only filter is refused with a 400 for other callers",
+}
+
+# KNOWN mismatches found by this test and left to the owners of the code (reported): on these operations such a
+# finding is reported as a KnownMismatch warning (in pytest's warnings summary) instead of a failure, as long as it
+# is no server error; a 500 still fails them. Remove a line when its owner has fixed it.
+KNOWN_MISMATCHES = {
+    "GET /api/v1/organizations/": '`website` is answered as "" where the schema says format uri (members.api)',
+    "POST /api/v1/alert-subscriptions/": "an empty `organization` in a form body is read as absent, where the schema "
+    "says minLength 1 (notices.alerts.api)",
+    "POST /api/v1/chat-robots/": "as alert-subscriptions: an empty `organization` in a form body is accepted",
+    "POST /api/v1/webhooks/": "as alert-subscriptions: an empty `organization` in a form body is accepted",
+    "POST /api/v1/sites/": "as alert-subscriptions: an empty `organization` in a form body is accepted (members.api)",
+    "GET /api/v1/status-reports/": "`?date_from=` / `?date_to=` empty are read as no filter, not a 400 (members)",
+    # An empty value of a filter with a list of choices (`?status=`) is read as no filter; the schema's enum has no
+    # "". Refusing it in the shared filter backend would also refuse what the browsable API's filter form sends.
+    "GET /api/v1/appeals/": "`?status=` (empty) is read as no filter, not a 400",
+    "GET /api/v1/assistance-cases/": "`?type=` (empty) is read as no filter, not a 400",
+    "GET /api/v1/shipments/": "`?status=` (empty) is read as no filter, not a 400",
+    "GET /api/v1/sites/": "`?province=` (empty) is read as no filter, not a 400",
+    "GET /api/v1/supply-requests/": "the `category` filter's enum in the schema lists values the filter refuses "
+    "(supply.filters)",
+}
+CALLERS = ["fab_write_key", "supplier_write_key", "secretariat_session"]
+
+
+class KnownMismatch(UserWarning):
+    """A schema mismatch on an operation listed in KNOWN_MISMATCHES."""
+
+
+class FuzzWorld:
+    headers: dict[str, dict[str, str]]
+
+
+def _build() -> FuzzWorld:
+    world = FuzzWorld()
+    fab = OrganisationFactory(kind=Organisation.Kind.FAB, province="hubei", city="武汉", city_en="Wuhan")
+    supplier = SupplierFactory()
+    MembershipFactory(organisation=fab, role=Membership.Role.ADMIN)
+    site = SiteFactory(organisation=fab)
+    supply_request = SupplyRequestFactory(organisation=fab, site=site)
+    CommitmentFactory(request=supply_request, supplier=supplier)
+    secretariat = UserFactory(username="fuzz-secretariat@example.com", is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(secretariat)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    csrf = secrets.token_hex(16)  # a 32-character CSRF secret, sent as cookie and header (SessionAuthentication)
+    world.headers = {
+        "fab_write_key": {"Authorization": f"Bearer {make_api_key(fab, scope=ApiKey.Scope.WRITE)[1]}"},
+        "supplier_write_key": {"Authorization": f"Bearer {make_api_key(supplier, scope=ApiKey.Scope.WRITE)[1]}"},
+        "secretariat_session": {
+            "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}",
+            "X-CSRFToken": csrf,
+        },
+    }
+    return world
+
+
+@pytest.fixture(scope="module")
+def fuzz_world(django_db_setup, django_db_blocker):
+    media = tempfile.TemporaryDirectory()
+    overridden = override_settings(MEDIA_ROOT=os.path.join(media.name, "media"))
+    overridden.enable()
+    # The WSGI handler closes the connection after each request (close_old_connections); Django's test client
+    # stops that, and so must we, or the first request would end the test's transaction.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield _build()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
+            overridden.disable()
+            media.cleanup()
+
+
+# Loaded when the module is collected: the schema view needs no database. (schemathesis' lazy `from_fixture`
+# loading does not work with pytest 9: it sets a node attribute pytest no longer has.)
+schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+
+
+@schema.parametrize()
+@hypothesis_settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+def test_every_operation_answers_as_its_schema_says(case, db, fuzz_world):
+    # Each generated request is sent by every caller (the failure's curl line shows whose headers it carried).
+    for caller in CALLERS:
+        cache.clear()  # the throttles count per key: a long run must not turn into 429s
+        excluded = [positive_data_acceptance] if case.operation.label in POSITIVE_MAY_BE_400 else []
+        try:
+            case.call_and_validate(headers=fuzz_world.headers[caller], excluded_checks=excluded)
+        except FailureGroup as found:
+            reason = KNOWN_MISMATCHES.get(case.operation.label)
+            if reason is None or any(isinstance(f, ServerError) for f in found.exceptions):
+                raise
+            # pytest.xfail cannot leave a Hypothesis test (it is reported as a failure): a warning names it instead.
+            warnings.warn(f"KNOWN {case.operation.label}: {reason}", KnownMismatch, stacklevel=1)
