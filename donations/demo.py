@@ -50,9 +50,8 @@ def seed_demo() -> int:
     secretariat_user = get_user_model().objects.filter(is_staff=True).order_by("pk").first()
     if carrier is None or secretariat_user is None or len(organisations) < 7:
         return 0
-    created = 0
     if Appeal.objects.filter(title_zh=APPEAL_TITLE_ZH).exists():
-        return created
+        return 0
     secretariat = Actor(user=secretariat_user, is_secretariat=True)
     today = timezone.localdate()
     appeal = services.appeal_create(
@@ -177,4 +176,4 @@ def seed_demo() -> int:
             exchange_rate=Decimal("6.9800"),
         )
     )
-    return created + 1 + len(made)
+    return 1 + len(made)
