@@ -98,8 +98,11 @@ class OutputSerializer(serializers.Serializer):
     def get_fields(self):
         fields = super().get_fields()
         for field in fields.values():
-            field.read_only = True
-            field.required = False
+            if field.required:
+                # Always in the answer: read-only, which the schema lists as required. A field declared
+                # required=False (a part only some callers get) stays optional in the schema.
+                field.read_only = True
+                field.required = False
         return fields
 
 

@@ -9,6 +9,8 @@ from django.db import models
 from django.urls import get_resolver
 from rest_framework import serializers
 
+from alliance_portal.api import OutputSerializer
+
 PROJECT_APPS = {"alliance_portal", "members", "supply", "notices", "donations", "assistance", "dashboard"}
 
 
@@ -21,7 +23,8 @@ def _all_serializers() -> list[type[serializers.Serializer]]:
                 found.add(sub)
                 todo.append(sub)
     return sorted(
-        (s for s in found if s.__module__.split(".")[0] in PROJECT_APPS), key=lambda s: (s.__module__, s.__name__)
+        (s for s in found if s.__module__.split(".")[0] in PROJECT_APPS and not issubclass(s, OutputSerializer)),
+        key=lambda s: (s.__module__, s.__name__),
     )
 
 
