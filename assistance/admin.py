@@ -6,7 +6,14 @@ from django.contrib import admin
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from alliance_portal.admin_tools import HistoryAdmin, QueueCountMixin, action_form_page, admin_actor, apply_to_each
+from alliance_portal.admin_tools import (
+    HistoryAdmin,
+    QueueCountMixin,
+    ReadOnlyAdminMixin,
+    action_form_page,
+    admin_actor,
+    apply_to_each,
+)
 
 from . import services
 from .models import DESCRIPTION_LENGTH, NOTE_LENGTH, AssistanceCase, CaseNote, MissingReportReminder
@@ -180,7 +187,7 @@ class AssistanceCaseAdmin(QueueCountMixin, HistoryAdmin):
 
 
 @admin.register(MissingReportReminder)
-class MissingReportReminderAdmin(QueueCountMixin, admin.ModelAdmin):
+class MissingReportReminderAdmin(QueueCountMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The reminders sent to members that had not reported: one a day each, at most."""
 
     list_display = ("reminded_on", "organisation", "last_report_date")
@@ -188,12 +195,3 @@ class MissingReportReminderAdmin(QueueCountMixin, admin.ModelAdmin):
     list_select_related = ("organisation",)
     search_fields = ("organisation__name_zh", "organisation__name_en")
     date_hierarchy = "reminded_on"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

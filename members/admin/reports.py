@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from alliance_portal.admin_tools import HistoryAdmin, QueueCountMixin, admin_actor
+from alliance_portal.admin_tools import HistoryAdmin, QueueCountMixin, ReadOnlyAdminMixin, admin_actor
 
 from ..models import NonReportingOrganisation, StatusReport, StockLevel
 from ..selectors_reports import organisations_missing_reports
@@ -113,7 +113,7 @@ class StatusReportAdmin(QueueCountMixin, HistoryAdmin):
 
 
 @admin.register(NonReportingOrganisation)
-class NonReportingOrganisationAdmin(admin.ModelAdmin):
+class NonReportingOrganisationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: who has not reported for the current period, longest silent first."""
 
     list_display = ("name_zh", "name_en", "kind", "province", "city", "last_report")
@@ -132,12 +132,3 @@ class NonReportingOrganisationAdmin(admin.ModelAdmin):
     @admin.display(description=_("last report"), ordering="last_report_date")
     def last_report(self, obj):
         return obj.last_report_date or _("never")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from alliance_portal.admin_tools import ReadOnlyAdminMixin
+
 from . import registry, services
 from .models import Alert, ChatRobot, Event, Subscription, WebhookEndpoint
 
@@ -39,15 +41,8 @@ class EventTypesAdmin(admin.ModelAdmin):
         return ", ".join(registry.label(name) for name in obj.event_types or []) or "—"
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(Alert)
