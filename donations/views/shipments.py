@@ -8,13 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from alliance_portal.shipping import CARRIER_STEPS, STEP_FROM, CheckpointKind
+from alliance_portal.shipping import CheckpointForm, CheckpointKind, carrier_next_steps
 from members.models import Organisation
-from members.rules import Actor
 
 from .. import selectors, services
-from ..forms import CheckpointForm
-from ..models import Shipment
 from .access import actor_of, forbidden, form_page, posted, shipment_for
 
 
@@ -31,24 +28,12 @@ def carried(request: HttpRequest) -> HttpResponse:
     return render(request, "donations/shipment_list.html", {"shipments": shipments[:100]})
 
 
-def steps_for(actor: Actor, shipment: Shipment) -> list[str]:
-    """The carrier's next possible steps (receipt is confirmed on the pledge, with the quantities)."""
-    if not actor.can_write:
-        return []
-    is_carrier = actor.is_secretariat or (
-        shipment.carrier_id is not None and actor.organisation_id == shipment.carrier_id
-    )
-    if not is_carrier:
-        return []
-    return [step for step in CARRIER_STEPS if shipment.status in STEP_FROM[step]]
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def shipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     shipment = shipment_for(request, pk)
     actor = actor_of(request)
-    steps = steps_for(actor, shipment)
+    steps = carrier_next_steps(actor, shipment)
     if request.method == "POST" and not actor.can_write:
         return forbidden(request, _("Your role in your organisation is read-only; ask its administrator."))
     form = CheckpointForm(posted(request), steps=steps or list(CheckpointKind.values))
