@@ -1,31 +1,16 @@
-"""Shipments on the web: a logistics member's list of what it carries, and the shipment page where the carrier
-records pick-up, checkpoints and hand-over (phone-sized)."""
+"""A pledge's shipment page, where the carrier records pick-up, checkpoints and hand-over (phone-sized). The list of
+what a carrier carries, pledges' and commitments' together, is dashboard.views.shipments."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods
 
 from alliance_portal.shipping import CheckpointForm, CheckpointKind, carrier_next_steps
-from members.models import Organisation
 
-from .. import selectors, services
+from .. import services
 from .access import actor_of, forbidden, form_page, posted, shipment_for
-
-
-@login_required
-@require_safe
-def carried(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
-    if actor.is_secretariat:
-        shipments = selectors.visible_shipments(actor)
-    elif actor.organisation is not None and actor.organisation.kind == Organisation.Kind.LOGISTICS:
-        shipments = selectors.carried_shipments(actor.organisation)
-    else:
-        return forbidden(request, _("This page is for logistics members: the shipments they carry."))
-    return render(request, "donations/shipment_list.html", {"shipments": shipments[:100]})
 
 
 @login_required
