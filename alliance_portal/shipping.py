@@ -273,4 +273,6 @@ class CheckpointForm(forms.Form):
 
     def __init__(self, *args: Any, steps: tuple[str, ...] | list[str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(step, CheckpointKind(step).label) for step in steps]
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)  # declared above
+        kind.choices = [(step, CheckpointKind(step).label) for step in steps]

@@ -124,7 +124,7 @@ class CommitmentShipmentViewSet(ListWithOutputMixin, ETagRetrieveMixin, viewsets
     def get_queryset(self):
         return visible_commitment_shipments(self.request)
 
-    def _step(self, request, kind: str) -> Response:
+    def _step(self, request, kind):
         shipment = self.get_object()
         # A stale If-Match is a 412; the service's conditional UPDATE still guards against a change after it.
         ConditionalUpdateMixin.check_if_match(self, request, shipment)

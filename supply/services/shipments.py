@@ -146,7 +146,9 @@ def commitment_assign_carrier(
     return shipment
 
 
-def _record(shipment: Shipment, *, actor: Actor, kind: str, place: str, at: datetime | None, note: str):
+def _record(
+    shipment: Shipment, *, actor: Actor, kind: str, place: str, at: datetime | None, note: str
+) -> ShipmentCheckpoint:
     checkpoint = advance_shipment(
         shipment, checkpoints=ShipmentCheckpoint.objects, kind=kind, actor=actor, place=place, at=at, note=note
     )
