@@ -300,6 +300,7 @@ EXPECTED: dict[str, str] = {
     "commitment-deliver POST": "400   400   400   403   404   403   400   401   403",
     # The supplier's steps are 403 for the fab (fixed here: the right before the body).
     "commitment-ship POST": "400   403   403   403   404   403   403   401   403",
+    "commitment-carrier POST": "400   403   403   403   404   403   403   401   403",
     "commitment-withdraw POST": "403   403   403   403   404   403   403   401   403",
     "appeal-list GET": "ok    ok    ok    ok    ok    ok    ok    401   ok",
     "appeal-detail GET": "ok    ok    ok    ok    ok    ok    ok    401   ok",

@@ -191,3 +191,37 @@ def test_the_fab_confirms_receipt_on_the_commitment(request, carried, carrier_ac
 def test_a_member_of_the_carrier_sees_it_too(request, carried, carrier_org):
     other_member = MembershipFactory(organisation=carrier_org, role=Membership.Role.ADMIN).user
     assert [s["id"] for s in login(other_member).get(LIST).json()["results"]] == [carried.pk]
+
+
+def test_the_supplier_assigns_the_carrier_through_the_api(request, accepted, carrier_org):
+    client = _client("supplier_key", request)
+    url = f"/api/v1/commitments/{accepted.pk}/carrier/"
+    response = post(client, url, {"carrier": "shunda-test", "tracking_number": "SD-7"}, **{"Idempotency-Key": "c-1"})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["kind"], body["carrier"]["slug"], body["tracking_number"], body["un_number"]) == (
+        "commitment",
+        "shunda-test",
+        "SD-7",
+        "UN1866",
+    )
+    replay = post(client, url, {"carrier": "shunda-test", "tracking_number": "SD-7"}, **{"Idempotency-Key": "c-1"})
+    assert replay.json() == body
+    assert Shipment.objects.count() == 1
+    # Not a logistics member: 400 naming the field.
+    wrong = post(client, url, {"carrier": request.getfixturevalue("supplier_org").slug})
+    assert wrong.status_code == 400 and "carrier" in wrong.json()
+
+
+@pytest.mark.parametrize(("role", "status"), [("org_admin", 403), ("carrier_user", 404), ("other_fab_user", 404)])
+def test_others_assign_no_carrier_through_the_api(request, accepted, carrier_org, role, status):
+    response = post(_client(role, request), f"/api/v1/commitments/{accepted.pk}/carrier/", {"carrier": "shunda-test"})
+    assert response.status_code == status
+    assert not Shipment.objects.exists()
+
+
+def test_an_offer_gets_no_carrier_through_the_api(request, commitment, carrier_org):
+    response = post(
+        _client("supplier_user", request), f"/api/v1/commitments/{commitment.pk}/carrier/", {"carrier": "shunda-test"}
+    )
+    assert response.status_code == 409
