@@ -253,7 +253,11 @@ CARRIER_PENDING = (ShipmentStatus.PLANNED, ShipmentStatus.PICKED_UP, ShipmentSta
 
 
 def shipments_to_update(organisation: Organisation) -> QuerySet[Shipment]:
-    return carried_shipments(organisation).filter(status__in=CARRIER_PENDING)
+    """What a carrier still has to record: planned, picked up or in transit, of a commitment still under way (a
+    withdrawn or declined one's shipment takes no more steps)."""
+    return carried_shipments(organisation).filter(
+        status__in=CARRIER_PENDING, commitment__status__in=(Commitment.Status.ACCEPTED, Commitment.Status.SHIPPED)
+    )
 
 
 def shipment_checkpoints(shipment: Shipment) -> QuerySet[ShipmentCheckpoint]:
