@@ -179,3 +179,25 @@ def test_the_carrier_s_start_page_lists_the_commitment_shipment_to_update(client
     sections = {section.key: section for section in start.context["start"].waiting}
     assert [s.pk for s in sections["commitment_shipments"].rows] == [carried.pk]
     assert _page(carried) in start.content.decode()
+
+
+def test_the_carrier_s_pages_make_the_same_queries_with_one_or_many_commitment_shipments(
+    client_for, carried, carrier_org, carrier_user, supplier_org
+):
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    from .factories import CommitmentFactory  # noqa: PLC0415
+
+    client = client_for(carrier_user)
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    small = [queries("/start/"), queries(reverse("dashboard:shipments"))]
+    for n in range(6):
+        more = CommitmentFactory(request=carried.commitment.request, supplier=supplier_org, status="accepted")
+        Shipment.objects.create(commitment=more, carrier=carrier_org, tracking_number=f"SD-{n}")
+    assert [queries("/start/"), queries(reverse("dashboard:shipments"))] == small
