@@ -2,13 +2,13 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from assistance.api import AssistanceCaseViewSet
-from dashboard.api import StatsView
-from donations.api import AppealViewSet, PledgeViewSet, ShipmentViewSet
+from dashboard.api import ShipmentViewSet, StatsView
+from donations.api import AppealViewSet, PledgeViewSet
 from members.api import MaterialCategoryViewSet, OrganizationViewSet, RiskAreaViewSet, SiteViewSet
 from members.api_reports import StatusReportViewSet
 from notices.alerts.api import AlertViewSet, ChatRobotViewSet, SubscriptionViewSet, WebhookViewSet
 from notices.api import NoticeViewSet
-from supply.api import CommitmentViewSet, SupplyRequestViewSet
+from supply.api import CommitmentShipmentViewSet, CommitmentViewSet, SupplyRequestViewSet
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
@@ -19,7 +19,10 @@ router.register("supply-requests", SupplyRequestViewSet, basename="supply-reques
 router.register("commitments", CommitmentViewSet, basename="commitment")
 router.register("appeals", AppealViewSet, basename="appeal")
 router.register("pledges", PledgeViewSet, basename="pledge")
+# Pledges' and commitments' shipments in one list (dashboard.api reads both apps); a commitment's is updated at
+# commitment-shipments/{id}/, a pledge's at shipments/{id}/.
 router.register("shipments", ShipmentViewSet, basename="shipment")
+router.register("commitment-shipments", CommitmentShipmentViewSet, basename="commitment-shipment")
 router.register("notices", NoticeViewSet, basename="notice")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("alerts", AlertViewSet, basename="alert")

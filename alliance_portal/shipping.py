@@ -1,5 +1,6 @@
-"""The movement of goods, shared by every app that ships something (donations' pledges today, supply's commitments
-when it adopts it): abstract models for a shipment and its checkpoints, and the rules of its small workflow.
+"""The movement of goods, shared by every app that ships something (donations' pledges, supply's commitments):
+abstract models for a shipment and its checkpoints, the rules of its small workflow, who records which step, the
+checkpoint event's common payload and the web form of a step.
 
 A shipment may be carried by a member organisation of kind logistics (`carrier`), or by a carrier named in words
 only (`carrier_name`, e.g. the donor's own lorry). Its steps:
@@ -13,13 +14,18 @@ Dangerous goods keep their UN number and storage class on the shipment, so the c
 
 A concrete app subclasses both (`class Shipment(ShipmentBase)` with a link to its own record, and
 `class ShipmentCheckpoint(CheckpointBase)` with `shipment = ForeignKey(Shipment, related_name="checkpoints")`).
+Its service checks the step's right with `require_step_right` (the app says who stands in for a carrier that is no
+member, and who receives), then calls `advance_shipment` (or `mark_received` when the receiver's own workflow
+confirms the receipt) and emits its checkpoint event with `checkpoint_payload`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -28,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .errors import ConflictError
+from .errors import ConflictError, NotAllowed
 
 if TYPE_CHECKING:
     from members.rules import Actor
@@ -184,3 +190,89 @@ def advance_shipment(
         recorded_by=actor.person,
         recorded_by_key=actor.api_key,
     )
+
+
+def require_step_right(
+    actor: Actor,
+    shipment: ShipmentBase,
+    kind: str,
+    *,
+    without_member_carrier: Callable[[Actor], None],
+    receiver: Callable[[Actor], None],
+) -> None:
+    """Who records which step (call it before looking at the shipment's state). The carrier's steps: the carrying
+    logistics member's admins, members and write keys (the secretariat always), or, for a carrier named in words
+    only, whoever `without_member_carrier` lets through (the app's sender). Receipt: whoever `receiver` lets
+    through. Each raises NotAllowed."""
+    from members.models import Organisation  # noqa: PLC0415 - the app registry is ready by the time a step is taken
+    from members.rules import require_write  # noqa: PLC0415
+
+    if kind not in CheckpointKind.values:
+        raise ValidationError({"kind": [gettext("Choose a step.")]})
+    if kind in CARRIER_STEPS:
+        if shipment.carrier_id is not None:
+            require_write(actor, organisation=shipment.carrier_id, kinds=[Organisation.Kind.LOGISTICS])
+        else:
+            without_member_carrier(actor)
+    elif kind == CheckpointKind.RECEIVED:
+        receiver(actor)
+    else:  # pragma: no cover - every kind is one of the two above
+        raise NotAllowed(gettext("Unknown step."), code="unknown_step")
+
+
+def is_carrier(actor: Actor, shipment: ShipmentBase) -> bool:
+    """The actor acts for the member that carries the shipment (reading; writing asks `require_step_right`)."""
+    return shipment.carrier_id is not None and actor.organisation_id == shipment.carrier_id
+
+
+def carrier_next_steps(actor: Actor, shipment: ShipmentBase) -> list[str]:
+    """The carrier's steps that the shipment's status allows now, for a door to offer (the service decides)."""
+    if not actor.can_write or not (actor.is_secretariat or is_carrier(actor, shipment)):
+        return []
+    return [step for step in CARRIER_STEPS if shipment.status in STEP_FROM[step]]
+
+
+def mark_received(shipment: ShipmentBase, *, record: Callable[[str], CheckpointT | None]) -> CheckpointT | None:
+    """The receiver's own workflow confirmed the receipt (the pledge delivered, the commitment's delivery confirmed),
+    after it checked the right: a shipment not yet received is now, through `record(kind)` (the app's step service).
+    A shipment still planned (the goods came without the carrier's steps) is taken as picked up first, so the
+    receipt is the one step recorded."""
+    if shipment.status == ShipmentStatus.RECEIVED:
+        return None
+    if shipment.status == ShipmentStatus.PLANNED:
+        type(shipment)._default_manager.filter(pk=shipment.pk, status=ShipmentStatus.PLANNED).update(
+            status=ShipmentStatus.PICKED_UP
+        )
+        shipment.status = ShipmentStatus.PICKED_UP
+    return record(CheckpointKind.RECEIVED)
+
+
+def checkpoint_payload(shipment: ShipmentBase, checkpoint: CheckpointBase) -> dict[str, Any]:
+    """What every app's shipment checkpoint event carries about the step (the app adds its own record's part)."""
+    carrier = shipment.carrier
+    return {
+        "shipment": shipment.pk,
+        "carrier": shipment.carrier_label,
+        "carrier_slug": carrier.slug if carrier is not None else None,
+        "tracking_number": shipment.tracking_number,
+        "un_number": shipment.un_number,
+        "storage_class": shipment.storage_class,
+        "step": checkpoint.kind,
+        "place": checkpoint.place,
+        "note": checkpoint.note,
+        "at": checkpoint.at.isoformat(),
+    }
+
+
+class CheckpointForm(forms.Form):
+    """A carrier's step on the web: the steps offered are the ones `carrier_next_steps` allows."""
+
+    kind = forms.ChoiceField(label=_("step"), choices=[])
+    place = forms.CharField(label=_("place"), max_length=120, required=False)
+    note = forms.CharField(label=_("note"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, steps: tuple[str, ...] | list[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)  # declared above
+        kind.choices = [(step, CheckpointKind(step).label) for step in steps]

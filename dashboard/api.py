@@ -1,4 +1,5 @@
-"""`GET /api/v1/stats/`: the dashboard's figures for partners. Read-only.
+"""`GET /api/v1/stats/`: the dashboard's figures for partners. Read-only. And `GET /api/v1/shipments/`: pledges' and
+commitments' shipments in one list (below).
 
 Members and their keys get aggregates only: no row names an organisation, and a day's status-report figures are
 left out (null) when fewer than dashboard.summary.MIN_GROUP members reported that day, alliance-wide or in a
@@ -8,16 +9,28 @@ each notice's acknowledgements and each appeal's donations.
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import permissions, serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliance_portal.api import OutputSerializer
 from alliance_portal.api_auth import HasScope, get_caller
 from alliance_portal.api_schema import PortalAutoSchema
+from donations.api import ShipmentViewSet as DonationShipmentViewSet
+from donations.api.serializers import ShipmentSerializer
 from members.rules import in_good_standing
+from supply.api import CommitmentShipmentSerializer, visible_commitment_shipments
+from supply.filters import CommitmentShipmentFilter
 
+from . import shipments as shipping
 from .selectors import Figures, dashboard_figures
 from .summary import MIN_GROUP, grouped_only
 
@@ -280,3 +293,78 @@ class StatsView(APIView):
     def get(self, request):
         full = get_caller(request).is_staff
         return Response(StatsSerializer(stats_payload(dashboard_figures(), full=full)).data)
+
+
+# --- shipments: pledges' and commitments' together -----------------------------------------------------------------
+
+SHIPMENT_ORDERINGS = {
+    "created_at": ("created_at", "id"),
+    "-created_at": ("-created_at", "-id"),
+    "updated_at": ("updated_at", "id"),
+    "-updated_at": ("-updated_at", "-id"),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description=_(
+            "Pledges' and commitments' shipments together, each with its `kind`. A carrier sees the shipments it "
+            "carries and nothing else; a donor and a beneficiary their pledges'; a supplier and a fab their "
+            "commitments'; the secretariat all. Dangerous goods keep their UN number and storage class. A "
+            "commitment's shipment is read and updated at `commitment-shipments/{id}/`; `shipments/{id}/` and its "
+            "actions are a pledge's."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "kind", str, enum=[shipping.PLEDGE, shipping.COMMITMENT], description=_("Only this kind of shipment")
+            ),
+            OpenApiParameter("commitment", int, description=_("Commitment id (only commitments' shipments)")),
+        ],
+        responses=PolymorphicProxySerializer(
+            component_name="AnyShipment",
+            serializers={shipping.PLEDGE: ShipmentSerializer, shipping.COMMITMENT: CommitmentShipmentSerializer},
+            resource_type_field_name="kind",
+            many=True,
+        ),
+    )
+)
+class ShipmentViewSet(DonationShipmentViewSet):
+    """`shipments`: donations' viewset (its pages, detail and actions are a pledge's shipment's), with a list that
+    adds the commitments' shipments the caller may see (supply's filters and scoping), in one order."""
+
+    # Filters only a pledge has: with one of them, no commitment's shipment matches; and the other way round.
+    PLEDGE_ONLY = ("appeal", "donor")
+    COMMITMENT_ONLY = ("commitment",)
+
+    def list(self, request, *args, **kwargs):
+        params = request.query_params
+        kind = params.get("kind", "")
+        if kind not in ("", shipping.PLEDGE, shipping.COMMITMENT):
+            raise ValidationError({"kind": [_("Choose pledge or commitment.")]})
+        ordering = SHIPMENT_ORDERINGS.get(params.get("ordering", ""), SHIPMENT_ORDERINGS["-created_at"])
+        pledges = self.filter_queryset(self.get_queryset())
+        commitments = CommitmentShipmentFilter(params, queryset=visible_commitment_shipments(request), request=request)
+        if not commitments.is_valid():
+            raise ValidationError(commitments.errors)
+        commitment_rows = commitments.qs
+        if kind == shipping.COMMITMENT or any(params.get(name) for name in self.COMMITMENT_ONLY):
+            pledges = pledges.none()
+        if kind == shipping.PLEDGE or any(params.get(name) for name in self.PLEDGE_ONLY):
+            commitment_rows = commitment_rows.none()
+        page = self.paginate_queryset(shipping.shipment_keys(pledges, commitment_rows, ordering))
+        wanted = {shipping.PLEDGE: [], shipping.COMMITMENT: []}
+        for row_kind, pk, _at in page:
+            wanted[row_kind].append(pk)
+        found = {(shipping.PLEDGE, s.pk): s for s in self.get_queryset().filter(pk__in=wanted[shipping.PLEDGE])} | {
+            (shipping.COMMITMENT, s.pk): s
+            for s in visible_commitment_shipments(request).filter(pk__in=wanted[shipping.COMMITMENT])
+        }
+        context = self.get_serializer_context()
+        data = []
+        for row_kind, pk, _at in page:
+            shipment = found[(row_kind, pk)]
+            if row_kind == shipping.PLEDGE:
+                data.append(self.get_output_serializer(shipment).data)
+            else:
+                data.append(CommitmentShipmentSerializer(shipment, context=context).data)
+        return self.get_paginated_response(data)

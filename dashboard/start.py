@@ -39,6 +39,7 @@ from supply.selectors import (
     supplier_commitments,
     supplier_queue,
 )
+from supply.selectors import shipments_to_update as commitment_shipments_to_update
 
 from .selectors import acknowledgements
 from .views import dashboard_context
@@ -159,8 +160,18 @@ def _member_sections(actor: Actor) -> list[Section]:
                 _("Shipments to update"),
                 "dashboard/start/_shipments.html",
                 shipments_to_update(organisation),
-                all_url=reverse("donations:shipment_list"),
+                all_url=reverse("dashboard:shipments"),
                 empty=_("No shipment waits for a pick-up, checkpoint or hand-over."),
+            )
+        )
+        sections.append(
+            Section.of(
+                "commitment_shipments",
+                _("Supply shipments to update"),
+                "dashboard/start/_commitment_shipments.html",
+                commitment_shipments_to_update(organisation),
+                all_url=reverse("dashboard:shipments"),
+                empty=_("No supply shipment waits for a pick-up, checkpoint or hand-over."),
             )
         )
     if reports_expected_from(organisation):

@@ -9,4 +9,5 @@ urlpatterns = [
     path("charts/<slug:key>.csv", views.chart_csv, name="chart_csv"),
     path("alliance/", views.summary, name="summary"),
     path("alliance/resumption.csv", views.summary_csv, name="summary_csv"),
+    path("shipments/", views.shipments, name="shipments"),
 ]

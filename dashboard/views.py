@@ -1,6 +1,7 @@
-"""The secretariat's dashboard (with a CSV of each chart's numbers) and the members' alliance summary.
+"""The secretariat's dashboard (with a CSV of each chart's numbers), the members' alliance summary, and the
+carriers' shipments (pledges' and commitments').
 
-Both only read: every figure comes from dashboard.selectors, aggregated in the database."""
+All only read: every figure comes from dashboard.selectors, aggregated in the database."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -11,10 +12,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from members.rules import in_good_standing
+from members.rules import actor_for_user, in_good_standing
 from members.selectors import membership_for
 from members.views.access import forbidden
 
+from . import shipments as carried_shipments
 from . import summary as alliance
 from .charts import dashboard_charts
 from .panels import key_figures, province_tiles, provinces_table
@@ -105,3 +107,14 @@ def summary(request: HttpRequest) -> HttpResponse:
 def summary_csv(request: HttpRequest) -> HttpResponse:
     totals = alliance.alliance_totals()
     return _csv_response(alliance.resumption_chart(totals), f"alliance-resumption-{totals['today'].isoformat()}.csv")
+
+
+@require_safe
+@login_required
+def shipments(request: HttpRequest) -> HttpResponse:
+    """A logistics member's shipments, pledges' and commitments' on one page (cards: a phone's screen); the
+    secretariat sees every shipment. Each card opens the shipment's own page, where the carrier records its steps."""
+    actor = actor_for_user(request.user)
+    if not carried_shipments.carries(actor):
+        return forbidden(request, _("This page is for logistics members: the shipments they carry."))
+    return render(request, "dashboard/shipments.html", {"rows": carried_shipments.carried(actor)})

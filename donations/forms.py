@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alliance_portal.shipping import CheckpointKind
 from members.models import MaterialCategory, Organisation
 
 from .models import Pledge, PledgeLine, Shipment
@@ -154,13 +153,3 @@ class CustomsForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
-
-
-class CheckpointForm(forms.Form):
-    kind = forms.ChoiceField(label=_("step"), choices=[])
-    place = forms.CharField(label=_("place"), max_length=120, required=False)
-    note = forms.CharField(label=_("note"), max_length=500, required=False)
-
-    def __init__(self, *args, steps=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(step, CheckpointKind(step).label) for step in steps]

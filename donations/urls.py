@@ -20,6 +20,5 @@ urlpatterns = [
     path("pledges/<int:pk>/cancel/", pledges.pledge_cancel, name="pledge_cancel"),
     path("pledges/<int:pk>/customs/", pledges.pledge_customs, name="pledge_customs"),
     path("pledges/<int:pk>/certificate.pdf", pledges.pledge_certificate, name="pledge_certificate"),
-    path("shipments/", shipments.carried, name="shipment_list"),
     path("shipments/<int:pk>/", shipments.shipment_detail, name="shipment_detail"),
 ]

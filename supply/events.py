@@ -7,6 +7,7 @@ carries what the recipients and the wording need, so the pipeline never reads su
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from alliance_portal.shipping import CheckpointKind
 from notices.alerts import EventType, Recipients, organisations_by_slugs, reachable_organisations, register_all
 from notices.alerts import subscribed_organisation_ids as subscribed
 
@@ -22,6 +23,8 @@ COMMITMENT_SHIPPED = "commitment.shipped"
 COMMITMENT_DELIVERED = "commitment.delivered"
 COMMITMENT_WITHDRAWN = "commitment.withdrawn"
 COMMITMENT_DECLINED = "commitment.declined"
+COMMITMENT_CARRIER_ASSIGNED = "commitment.carrier_assigned"
+COMMITMENT_SHIPMENT_CHECKPOINT = "commitment.shipment_checkpoint"
 
 # Payload keys worth a line in a message, with their labels, in this order.
 LINES = {
@@ -40,6 +43,12 @@ LINES = {
     "days_since_confirmed": gettext_lazy("Days since last confirmed"),
     "tracking_number": gettext_lazy("Tracking number"),
     "received_quantity": gettext_lazy("Quantity received"),
+    "carrier": gettext_lazy("Carrier"),
+    "step": gettext_lazy("Step"),
+    "place": gettext_lazy("Place"),
+    "note": gettext_lazy("Note"),
+    "un_number": gettext_lazy("UN number"),
+    "storage_class": gettext_lazy("Storage class"),
 }
 
 
@@ -79,12 +88,20 @@ def _to_both_parties(payload: dict, event) -> Recipients:
     return Recipients(organisations_by_slugs(payload.get("fab"), payload.get("supplier")))
 
 
+def _to_parties_of_shipment(payload: dict, event) -> Recipients:
+    """The fab, the supplier and the carrier: everyone the shipment concerns (a withdrawn one hears nothing)."""
+    return Recipients(organisations_by_slugs(payload.get("fab"), payload.get("supplier"), payload.get("carrier_slug")))
+
+
 def _unit(payload: dict, language: str) -> str:
     return (payload.get("unit_labels") or {}).get(language) or payload.get("unit", "")
 
 
 def _values(payload: dict, language: str) -> dict:
-    """The quantity reads with its unit, in the reader's language."""
+    """The quantity reads with its unit, and a shipment's step with its name, in the reader's language."""
+    step = payload.get("step")
+    if step in CheckpointKind.values:
+        payload = {**payload, "step": str(CheckpointKind(step).label)}
     unit = _unit(payload, language)
     if payload.get("quantity") in (None, "") or not unit:
         return payload
@@ -115,11 +132,11 @@ def _request_event(name: str, label, recipients=_to_fab) -> EventType:
     )
 
 
-def _commitment_event(name: str, label) -> EventType:
+def _commitment_event(name: str, label, recipients=_to_both_parties) -> EventType:
     return EventType(
         name=name,
         label=label,
-        recipients=_to_both_parties,
+        recipients=recipients,
         detail=_commitment_detail,
         lines=LINES,
         values=_values,
@@ -140,6 +157,12 @@ EVENT_TYPES = [
     _commitment_event(COMMITMENT_DELIVERED, gettext_lazy("Commitment delivered")),
     _commitment_event(COMMITMENT_WITHDRAWN, gettext_lazy("Commitment withdrawn")),
     _commitment_event(COMMITMENT_DECLINED, gettext_lazy("Commitment declined")),
+    _commitment_event(
+        COMMITMENT_CARRIER_ASSIGNED, gettext_lazy("Carrier assigned to a commitment"), _to_parties_of_shipment
+    ),
+    _commitment_event(
+        COMMITMENT_SHIPMENT_CHECKPOINT, gettext_lazy("Commitment shipment update"), _to_parties_of_shipment
+    ),
 ]
 
 

@@ -6,11 +6,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from alliance_portal.filters import UpdatedSinceFilter
+from alliance_portal.shipping import ShipmentStatus
 from members.filters import CategoryCodeFilter
 from members.models import RiskLevel
 from members.regions import Province
 
-from .models import Commitment, SupplyRequest
+from .models import Commitment, Shipment, SupplyRequest
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -65,4 +66,15 @@ class CommitmentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Commitment
+        fields: list[str] = []
+
+
+class CommitmentShipmentFilter(django_filters.FilterSet):
+    commitment = IdFilter(field_name="commitment_id", label=_("Commitment id"))
+    status = django_filters.ChoiceFilter(choices=ShipmentStatus.choices, label=_("Shipment status"))
+    carrier = django_filters.CharFilter(field_name="carrier__slug", label=_("Short name of the carrier"))
+    updated_since = UpdatedSinceFilter()
+
+    class Meta:
+        model = Shipment
         fields: list[str] = []

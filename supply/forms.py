@@ -275,3 +275,15 @@ class OverrideForm(forms.Form):
 
 class ClearOverrideForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class CarrierForm(forms.Form):
+    carrier = forms.ModelChoiceField(
+        label=_("Carrier (logistics member)"), queryset=Organisation.objects.none(), to_field_name="slug"
+    )
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=100, required=False)
+
+    def __init__(self, *args, carriers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if carriers is not None:
+            self.fields["carrier"].queryset = carriers

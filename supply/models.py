@@ -3,13 +3,14 @@ from decimal import Decimal
 from typing import Self
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from alliance_portal.shipping import CheckpointBase, ShipmentBase, un_number_validator
 from members.models import MaterialCategory, Organisation, Site
 
 
@@ -35,7 +36,6 @@ class Storage(models.TextChoices):
     HAZMAT = "hazmat", _("Hazardous goods store")
 
 
-un_number_validator = RegexValidator(r"^UN\d{4}$", _("Write the UN number as UN followed by four digits, e.g. UN1017."))
 POSITIVE = MinValueValidator(Decimal("0.001"))
 
 
@@ -315,6 +315,35 @@ class Commitment(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in CommitmentQuerySet.LIVE_STATUSES
+
+
+class Shipment(ShipmentBase):
+    """How a commitment's goods travel from the supplier to the fab's site, carried by a logistics member (see
+    alliance_portal.shipping). Its UN number and storage class are the request's, copied when the carrier is assigned,
+    so the carrier sees them without seeing the request's private part."""
+
+    commitment = models.OneToOneField(
+        Commitment, on_delete=models.PROTECT, related_name="shipment", verbose_name=_("commitment")
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("commitment shipment")
+        verbose_name_plural = _("commitment shipments")
+        indexes = [models.Index(fields=["carrier", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_number or '—'} (commitment #{self.commitment_id})"
+
+
+class ShipmentCheckpoint(CheckpointBase):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="checkpoints")
+
+    class Meta(CheckpointBase.Meta):
+        verbose_name = _("commitment shipment checkpoint")
+        verbose_name_plural = _("commitment shipment checkpoints")
 
 
 class SupplierCapacityQuerySet(models.QuerySet["SupplierCapacity"]):

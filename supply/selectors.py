@@ -11,12 +11,16 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from alliance_portal.shipping import ShipmentStatus
 from members.models import MaterialCategory, Organisation, RiskArea, RiskLevel
+from members.rules import GOOD_STANDING, Actor
 
 from .models import (
     Commitment,
     Qualification,
     RequestTransition,
+    Shipment,
+    ShipmentCheckpoint,
     SupplierCapacity,
     SupplyRequest,
     SupplyRequestQuerySet,
@@ -208,3 +212,73 @@ def secretariat_supply_counts() -> dict[str, int]:
         to_triage=Count("pk", filter=Q(status=S.SUBMITTED)),
         critical_open=Count("pk", filter=Q(urgency=Urgency.CRITICAL)),
     )
+
+
+# ---------------------------------------------------------------------------------------------------- shipments
+
+SHIPMENT_JOINS = (
+    "carrier",
+    "commitment",
+    "commitment__supplier",
+    "commitment__request",
+    "commitment__request__organisation",
+    "commitment__request__site",
+    "commitment__request__category",
+)
+
+
+def visible_shipments(actor: Actor) -> QuerySet[Shipment]:
+    """Commitments' shipments: the carrier sees what it carries and nothing else; the supplier and the fab their
+    commitments'; the secretariat all."""
+    shipments = Shipment.objects.select_related(*SHIPMENT_JOINS)
+    if actor.is_secretariat:
+        return shipments
+    org_id = actor.organisation_id
+    if org_id is None:
+        return shipments.none()
+    return shipments.filter(
+        Q(carrier_id=org_id) | Q(commitment__supplier_id=org_id) | Q(commitment__request__organisation_id=org_id)
+    )
+
+
+def carried_shipments(organisation: Organisation) -> QuerySet[Shipment]:
+    """What a logistics member carries, the ones still to move first."""
+    return (
+        Shipment.objects.filter(carrier=organisation).select_related(*SHIPMENT_JOINS).order_by("status", "-created_at")
+    )
+
+
+# A shipment in one of these still waits for its carrier's pick-up, checkpoint or hand-over.
+CARRIER_PENDING = (ShipmentStatus.PLANNED, ShipmentStatus.PICKED_UP, ShipmentStatus.IN_TRANSIT)
+
+
+def shipments_to_update(organisation: Organisation) -> QuerySet[Shipment]:
+    """What a carrier still has to record: planned, picked up or in transit, of a commitment still under way (a
+    withdrawn or declined one's shipment takes no more steps)."""
+    return carried_shipments(organisation).filter(
+        status__in=CARRIER_PENDING, commitment__status__in=(Commitment.Status.ACCEPTED, Commitment.Status.SHIPPED)
+    )
+
+
+def shipment_checkpoints(shipment: Shipment) -> QuerySet[ShipmentCheckpoint]:
+    return shipment.checkpoints.all()
+
+
+def visible_commitment_for_shipment_page(actor: Actor, pk: int) -> Commitment | None:
+    """The commitment page's record: for its supplier, its fab, its carrier and the secretariat (None otherwise)."""
+    commitments = Commitment.objects.select_related(
+        "supplier", "request", "request__organisation", "request__site", "request__category"
+    )
+    if not actor.is_secretariat:
+        org_id = actor.organisation_id
+        if org_id is None:
+            return None
+        commitments = commitments.filter(
+            Q(supplier_id=org_id) | Q(request__organisation_id=org_id) | Q(shipment__carrier_id=org_id)
+        )
+    return commitments.filter(pk=pk).first()
+
+
+def logistics_members() -> QuerySet[Organisation]:
+    """The carriers a commitment may be given to: logistics members in good standing."""
+    return Organisation.objects.filter(kind=Organisation.Kind.LOGISTICS, status__in=GOOD_STANDING).order_by("name_zh")

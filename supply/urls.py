@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import fab, secretariat, supplier
+from .views import fab, secretariat, shipments, supplier
 
 app_name = "supply"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("requests/<int:request_pk>/commitments/<int:pk>/accept/", fab.commitment_accept, name="commitment_accept"),
     path("requests/<int:request_pk>/commitments/<int:pk>/decline/", fab.commitment_decline, name="commitment_decline"),
     path("requests/<int:request_pk>/commitments/<int:pk>/deliver/", fab.commitment_deliver, name="commitment_deliver"),
+    # A commitment and its shipment, for the supplier, the fab, the carrier and the secretariat.
+    path("commitments/<int:pk>/", shipments.commitment_detail, name="commitment_detail"),
+    path("commitments/<int:pk>/carrier/", shipments.commitment_carrier, name="commitment_carrier"),
     # A supplier's queue, commitments and capacity.
     path("queue/", supplier.queue, name="supplier_queue"),
     path("queue/<int:pk>/", supplier.request_detail, name="supplier_request"),

@@ -124,6 +124,12 @@ EXPECTED: dict[str, str] = {
     "supply:commitment_withdraw POST": "403   403   403   403   404   login login login 403",
     "supply:commitment_ship GET": "403   403   403   403   404   login login login 403",
     "supply:commitment_ship POST": "403   403   403   403   404   login login login 403",
+    # The commitment page with its shipment (the world's carried commitment, `org`'s as the fab): every party reads;
+    # a step is the carrier's (the fab's form is shown again with its errors); the carrier is the supplier's to assign.
+    "supply:commitment_detail GET": "ok    ok    ok    ok    404   login login login ok",
+    "supply:commitment_detail POST": "ok    ok    ok    403   404   login login login 403",
+    "supply:commitment_carrier GET": "ok    403   403   403   404   login login login 403",
+    "supply:commitment_carrier POST": "ok    403   403   403   404   login login login 403",
     "supply:capacity GET": "403   403   403   403   ok    login login login 403",
     "supply:capacity POST": "405   405   405   405   405   405   405   405   405",
     "supply:capacity_save GET": "403   403   403   403   ok    login login login 403",
@@ -239,10 +245,11 @@ EXPECTED: dict[str, str] = {
     "donations:pledge_customs POST": "ok    ok    ok    403   404   login login login 403",
     "donations:pledge_certificate GET": "ok    ok    ok    ok    404   login login login ok",
     "donations:pledge_certificate POST": "405   405   405   405   405   login login login 405",
-    "donations:shipment_list GET": "ok    403   403   403   403   login login login 403",
-    "donations:shipment_list POST": "405   405   405   405   405   login login login 405",
     "donations:shipment_detail GET": "ok    ok    ok    ok    404   login login login ok",
     "donations:shipment_detail POST": "ok    ok    ok    403   404   login login login 403",
+    # The carriers' page (pledges' and commitments' shipments): logistics members and the secretariat; `org` is a fab.
+    "dashboard:shipments GET": "ok    403   403   403   403   login login login 403",
+    "dashboard:shipments POST": "405   405   405   405   405   405   405   405   405",
     # The admin's sign-in page for everyone but staff; every other admin page sits behind the same check.
     "admin:index GET": "ok    login login login login login login login login",
     # API: 401 without credentials, 403 for a known caller without the right (read keys, viewers, a suspended
@@ -293,6 +300,7 @@ EXPECTED: dict[str, str] = {
     "commitment-deliver POST": "400   400   400   403   404   403   400   401   403",
     # The supplier's steps are 403 for the fab (fixed here: the right before the body).
     "commitment-ship POST": "400   403   403   403   404   403   403   401   403",
+    "commitment-carrier POST": "400   403   403   403   404   403   403   401   403",
     "commitment-withdraw POST": "403   403   403   403   404   403   403   401   403",
     "appeal-list GET": "ok    ok    ok    ok    ok    ok    ok    401   ok",
     "appeal-detail GET": "ok    ok    ok    ok    ok    ok    ok    401   ok",
@@ -312,6 +320,13 @@ EXPECTED: dict[str, str] = {
     "shipment-checkpoint POST": "400   400   400   403   404   403   400   401   403",
     "shipment-handover POST": "409   409   409   403   404   403   409   401   403",
     "shipment-pickup POST": "409   409   409   403   404   403   409   401   403",
+    # A commitment's shipment (the world's is `org`'s, carried by another organisation): the fab reads it; only the
+    # carrier (and the secretariat) records steps, so the fab's writers are refused by the service (403).
+    "commitment-shipment-list GET": "ok    ok    ok    ok    ok    ok    ok    401   ok",
+    "commitment-shipment-detail GET": "ok    ok    ok    ok    404   ok    ok    401   ok",
+    "commitment-shipment-pickup POST": "ok    403   403   403   404   403   403   401   403",
+    "commitment-shipment-checkpoint POST": "400   403   403   403   404   403   403   401   403",
+    "commitment-shipment-handover POST": "409   403   403   403   404   403   403   401   403",
     "notice-list GET": "ok    ok    ok    ok    ok    ok    ok    401   ok",
     "notice-list POST": "400   403   403   403   403   403   403   401   403",
     # KNOWN: as notices:detail (a suspended organisation is in no notice's audience).

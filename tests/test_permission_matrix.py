@@ -29,7 +29,8 @@ from members import services as member_services
 from members.models import ApiKey, Membership, Organisation
 from notices.alerts.models import Alert, ChatRobot, Event, Subscription, WebhookEndpoint
 from notices.models import Notice, NoticeAttachment
-from supply.models import SupplyRequest
+from supply.models import Commitment, SupplyRequest
+from supply.models import Shipment as CommitmentShipment
 
 from .donations.factories import advance, goods_pledge, make_appeal
 from .members.factories import (
@@ -130,6 +131,8 @@ ARGS = {
     "supply:commitment_deliver": {"request_pk": "supply_request", "pk": "commitment"},
     "supply:commitment_withdraw": {"pk": "commitment"},
     "supply:commitment_ship": {"pk": "commitment"},
+    "supply:commitment_detail": {"pk": "carried_commitment"},
+    "supply:commitment_carrier": {"pk": "carried_commitment"},
     "supply:capacity_confirm": {"pk": "capacity"},
     "supply:secretariat_commitment_accept": {"request_pk": "supply_request", "pk": "commitment"},
     "supply:secretariat_commitment_decline": {"request_pk": "supply_request", "pk": "commitment"},
@@ -156,6 +159,7 @@ PK_BY_PREFIX = {
     "site-": "site",
     "risk-area-": "risk_area",
     "supply-request-": "supply_request",
+    "commitment-shipment-": "commitment_shipment",
     "commitment-": "commitment",
     "appeal-": "appeal",
     "pledge-": "pledge",
@@ -236,6 +240,16 @@ def _build_world() -> World:
     )
     w.commitment = CommitmentFactory(request=w.supply_request, supplier=w.supplier)
     w.capacity = SupplierCapacityFactory(supplier=w.supplier)
+    # An accepted commitment to `org`'s request, carried by a logistics member (not `org`).
+    w.carried_commitment = CommitmentFactory(
+        request=w.supply_request, supplier=w.supplier, status=Commitment.Status.ACCEPTED
+    )
+    w.commitment_shipment = CommitmentShipment.objects.create(
+        commitment=w.carried_commitment,
+        carrier=OrganisationFactory(kind=Organisation.Kind.LOGISTICS, name_en="Matrix Carrier"),
+        tracking_number="MX-1",
+        un_number="UN1866",
+    )
 
     w.notice = make_notice(audience_kind=Notice.Audience.ORGANISATIONS, organisations=[w.org], title_en="Matrix")
     w.attachment = NoticeAttachment(notice=w.notice, name="plan.pdf", content_type="application/pdf", size=9)

@@ -241,6 +241,7 @@ class CheckpointSerializer(serializers.ModelSerializer):
 
 
 class ShipmentSerializer(serializers.ModelSerializer):
+    kind = serializers.SerializerMethodField(help_text=_("Always `pledge` (`commitment` for a commitment's shipment)."))
     carrier = DonationPartySerializer(read_only=True)
     donor = DonationPartySerializer(source="pledge.donor", read_only=True)
     beneficiary = serializers.CharField(source="pledge.beneficiary", read_only=True)
@@ -251,6 +252,7 @@ class ShipmentSerializer(serializers.ModelSerializer):
         model = Shipment
         fields = [
             "id",
+            "kind",
             "pledge",
             "donor",
             "beneficiary",
@@ -269,6 +271,10 @@ class ShipmentSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=[("pledge", "pledge")]))
+    def get_kind(self, shipment) -> str:
+        return "pledge"
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_goods(self, shipment) -> list[str]:

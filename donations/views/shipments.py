@@ -1,46 +1,16 @@
-"""Shipments on the web: a logistics member's list of what it carries, and the shipment page where the carrier
-records pick-up, checkpoints and hand-over (phone-sized)."""
+"""A pledge's shipment page, where the carrier records pick-up, checkpoints and hand-over (phone-sized). The list of
+what a carrier carries, pledges' and commitments' together, is dashboard.views.shipments."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods
 
-from alliance_portal.shipping import CARRIER_STEPS, STEP_FROM, CheckpointKind
-from members.models import Organisation
-from members.rules import Actor
+from alliance_portal.shipping import CheckpointForm, CheckpointKind, carrier_next_steps
 
-from .. import selectors, services
-from ..forms import CheckpointForm
-from ..models import Shipment
+from .. import services
 from .access import actor_of, forbidden, form_page, posted, shipment_for
-
-
-@login_required
-@require_safe
-def carried(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
-    if actor.is_secretariat:
-        shipments = selectors.visible_shipments(actor)
-    elif actor.organisation is not None and actor.organisation.kind == Organisation.Kind.LOGISTICS:
-        shipments = selectors.carried_shipments(actor.organisation)
-    else:
-        return forbidden(request, _("This page is for logistics members: the shipments they carry."))
-    return render(request, "donations/shipment_list.html", {"shipments": shipments[:100]})
-
-
-def steps_for(actor: Actor, shipment: Shipment) -> list[str]:
-    """The carrier's next possible steps (receipt is confirmed on the pledge, with the quantities)."""
-    if not actor.can_write:
-        return []
-    is_carrier = actor.is_secretariat or (
-        shipment.carrier_id is not None and actor.organisation_id == shipment.carrier_id
-    )
-    if not is_carrier:
-        return []
-    return [step for step in CARRIER_STEPS if shipment.status in STEP_FROM[step]]
 
 
 @login_required
@@ -48,7 +18,7 @@ def steps_for(actor: Actor, shipment: Shipment) -> list[str]:
 def shipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     shipment = shipment_for(request, pk)
     actor = actor_of(request)
-    steps = steps_for(actor, shipment)
+    steps = carrier_next_steps(actor, shipment)
     if request.method == "POST" and not actor.can_write:
         return forbidden(request, _("Your role in your organisation is read-only; ask its administrator."))
     form = CheckpointForm(posted(request), steps=steps or list(CheckpointKind.values))

@@ -1,4 +1,5 @@
-"""REST API of supply coordination: `supply-requests` (the priority queue) and `commitments`.
+"""REST API of supply coordination: `supply-requests` (the priority queue), `commitments` and
+`commitment-shipments`.
 
 The views are thin: a queryset scoped to the caller (see .access), an input serializer, a call to supply.services
 (the same services as the web pages and the admin), an output serializer. A service's ConflictError is a 409 and its
@@ -8,5 +9,12 @@ members.rules that the services check.
 
 from .commitments import CommitmentViewSet
 from .requests import SupplyRequestViewSet
+from .shipments import CommitmentShipmentSerializer, CommitmentShipmentViewSet, visible_commitment_shipments
 
-__all__ = ["CommitmentViewSet", "SupplyRequestViewSet"]
+__all__ = [
+    "CommitmentShipmentSerializer",
+    "CommitmentShipmentViewSet",
+    "CommitmentViewSet",
+    "SupplyRequestViewSet",
+    "visible_commitment_shipments",
+]

@@ -16,6 +16,7 @@ from alliance_portal.idempotency import IdempotentCreateMixin, idempotent
 from .. import services
 from ..filters import CommitmentFilter
 from ..models import Commitment, SupplyRequest, Unit
+from ..selectors import logistics_members
 from .access import (
     CanWriteSupply,
     ConflictSerializer,
@@ -25,6 +26,7 @@ from .access import (
     visible_commitments,
     visible_requests,
 )
+from .shipments import CommitmentShipmentSerializer, visible_commitment_shipments
 
 C = Commitment.Status
 
@@ -110,6 +112,15 @@ class ShipSerializer(serializers.Serializer):
     shipped_on = serializers.DateField()
 
 
+class AssignCarrierSerializer(serializers.Serializer):
+    carrier = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=logistics_members(),
+        help_text=_("Short name (slug) of a logistics member in good standing."),
+    )
+    tracking_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
 class DeliverSerializer(serializers.Serializer):
     received_quantity = serializers.DecimalField(
         max_digits=14,
@@ -156,7 +167,7 @@ class CommitmentViewSet(
     ordering_fields = ["created_at", "updated_at", "expected_ship_date"]
     ordering = ["-created_at", "-pk"]
     permission_classes = [HasScope, CanWriteSupply]
-    idempotent_actions = ("create", "accept", "decline", "withdraw", "ship", "deliver")
+    idempotent_actions = ("create", "accept", "decline", "withdraw", "ship", "deliver", "assign_carrier")
     schema = PortalAutoSchema()
 
     def get_queryset(self):
@@ -255,3 +266,25 @@ class CommitmentViewSet(
             commitment=commitment, actor=get_caller(request).actor, **self._body(DeliverSerializer, commitment)
         )
         return self._answer(commitment)
+
+    @extend_schema(
+        description=_(
+            "The supplier (or the secretariat) gives an accepted or shipped commitment to a logistics member to "
+            "carry; it may change the carrier until the goods are picked up. Answers the commitment's shipment "
+            "(`commitment-shipments/{id}/`), with the request's UN number and storage class."
+        ),
+        request=AssignCarrierSerializer,
+        responses={200: CommitmentShipmentSerializer, 409: ConflictSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="carrier", url_name="carrier")
+    @idempotent
+    def assign_carrier(self, request, pk=None):
+        commitment = self.get_object()
+        actor = get_caller(request).actor
+        # The caller's part before its input: one who may not assign is a 403 whatever it sends.
+        services.commitment_check_assigner(commitment=commitment, actor=actor)
+        body = AssignCarrierSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        shipment = services.commitment_assign_carrier(commitment=commitment, actor=actor, **body.validated_data)
+        shipment = visible_commitment_shipments(request).get(pk=shipment.pk)
+        return Response(CommitmentShipmentSerializer(shipment, context=self.get_serializer_context()).data)

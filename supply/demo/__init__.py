@@ -2,7 +2,8 @@
 
 A believable queue: the two Wuhan fabs the alliance guarantees (YMTC, Wuhan Xinxin) short of photoresist, specialty
 gases and wet chemicals with days of stock left, on top for the reasons shown; the other fabs' requests below them;
-a draft, a rejected request, a stale one; commitments in every state; supplier capacity (one figure stale) and
+a draft, a rejected request, a stale one; commitments in every state, one of them carried by the demo logistics
+member (Shunda) and on its way with checkpoints; supplier capacity (one figure stale) and
 qualifications. Everything is made through supply.services, as users would, so transitions, history and events
 are recorded; only the clock is then set back, so the queue shows requests that have waited for days.
 
@@ -16,13 +17,14 @@ from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.utils import timezone
 
+from alliance_portal.shipping import CheckpointKind
 from members.models import MaterialCategory, Membership, Organisation, Site
 from members.rules import Actor
 from notices.alerts import events_backdate
 
 from .. import services
 from ..models import Commitment, Qualification, RequestTransition, SupplierCapacity, SupplyRequest
-from .data import CAPACITIES, LOGINS, QUALIFICATIONS, REQUESTS, DemoCommitment, DemoRequest
+from .data import CAPACITIES, LOGINS, QUALIFICATIONS, REQUESTS, DemoCommitment, DemoRequest, DemoShipment
 
 S = SupplyRequest.Status
 
@@ -137,6 +139,8 @@ def _commit(request: SupplyRequest, promise: DemoCommitment, actor, fab_slug: st
     if promise.state == "offered":
         return commitment
     services.commitment_accept(commitment=commitment, actor=actor(fab_slug))
+    if promise.carried is not None:
+        return _carry(commitment, promise.carried, supplier)
     if promise.state == "accepted":
         return commitment
     shipped_on = today - timedelta(days=promise.shipped_days_ago)
@@ -156,6 +160,28 @@ def _commit(request: SupplyRequest, promise: DemoCommitment, actor, fab_slug: st
         received_quantity=Decimal(promise.received or promise.quantity),
         delivered_on=min(shipped_on + timedelta(days=2), today),
     )
+
+
+def _carry(commitment: Commitment, spec: DemoShipment, supplier: Actor) -> Commitment:
+    """The supplier gives the commitment to the demo carrier, whose dispatcher records the pick-up (which ships the
+    commitment) and the checkpoints since: the carrier's phone shows it in transit, waiting for the hand-over."""
+    carrier = Organisation.objects.get(slug=spec.carrier)
+    shipment = services.commitment_assign_carrier(
+        commitment=commitment, actor=supplier, carrier=carrier, tracking_number=spec.tracking_number
+    )
+    dispatcher = Membership.objects.filter(organisation=carrier).select_related("user").first()
+    by = Actor(user=dispatcher.user if dispatcher else None, organisation=carrier, role=Membership.Role.MEMBER)
+    now = timezone.now()
+    for n, (place, hours_ago, note) in enumerate(spec.steps):
+        services.shipment_record_step(
+            shipment=shipment,
+            actor=by,
+            kind=CheckpointKind.PICKUP if n == 0 else CheckpointKind.CHECKPOINT,
+            place=place,
+            at=now - timedelta(hours=hours_ago),
+            note=note,
+        )
+    return commitment
 
 
 def _set_clock_back(request: SupplyRequest, spec: DemoRequest) -> None:

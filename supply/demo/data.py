@@ -9,6 +9,16 @@ S = SupplyRequest.Status
 
 
 @dataclass
+class DemoShipment:
+    """An accepted commitment given to a logistics member, picked up and on its way (checkpoints: place, hours
+    ago, note; the pick-up is the first)."""
+
+    carrier: str  # the logistics member's slug
+    tracking_number: str
+    steps: list[tuple[str, int, str]]
+
+
+@dataclass
 class DemoCommitment:
     supplier: str
     quantity: str
@@ -21,6 +31,7 @@ class DemoCommitment:
     tracking_number: str = ""
     received: str | None = None  # delivered: what the fab counted in
     reason: str = ""  # withdrawn
+    carried: DemoShipment | None = None  # accepted, then carried by a logistics member
 
 
 @dataclass
@@ -102,6 +113,23 @@ REQUESTS = [
                 notes="Two cylinders failed the incoming purity check and went back.",
             ),
             DemoCommitment("shente-gas", "12", "accepted", unit_price="27500.00", ship_in_days=2),
+            DemoCommitment(
+                "haoqi-gas",
+                "8",
+                "accepted",
+                unit_price="26800.00",
+                ship_in_days=0,
+                notes="The remaining eight cylinders, by Shunda's hazardous-goods truck.",
+                carried=DemoShipment(
+                    "shunda-logistics",
+                    "SDHG-110052",
+                    [
+                        ("大连 昊气充装站 Dalian filling station", 30, "8 × 44 L cylinders, seals checked."),
+                        ("徐州 京沪高速服务区 Xuzhou, G2 service area", 16, "Driver rest; cylinders cool and secured."),
+                        ("湖北 孝感防疫检查站 Xiaogan checkpoint, Hubei", 3, "Passed with the emergency supply pass."),
+                    ],
+                ),
+            ),
         ],
     ),
     DemoRequest(

@@ -35,8 +35,22 @@ from .requests import (
     supply_request_transition,
     supply_request_update,
 )
+from .shipments import (
+    ASSIGN_CARRIER,
+    can_assign_carrier,
+    commitment_assign_carrier,
+    commitment_check_assigner,
+    dangerous_goods,
+    shipment_record_step,
+)
 
 __all__ = [
+    "ASSIGN_CARRIER",
+    "can_assign_carrier",
+    "commitment_assign_carrier",
+    "commitment_check_assigner",
+    "dangerous_goods",
+    "shipment_record_step",
     "COMMITMENT_ACTIONS",
     "allowed_commitment_actions",
     "REQUEST_FIELDS",

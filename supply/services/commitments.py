@@ -73,7 +73,7 @@ def _remaining_message(request: SupplyRequest) -> str:
     }
 
 
-def _commitment_payload(commitment: Commitment) -> dict[str, Any]:
+def commitment_payload(commitment: Commitment) -> dict[str, Any]:
     return {
         "id": commitment.pk,
         "request": commitment.request_id,
@@ -131,18 +131,18 @@ def commitment_create(
         notes=notes,
         created_by=actor.person,
     )
-    emit(events.COMMITMENT_MADE, commitment, payload=_commitment_payload(commitment), organisation=request.organisation)
+    emit(events.COMMITMENT_MADE, commitment, payload=commitment_payload(commitment), organisation=request.organisation)
     return commitment
 
 
-def _locked(commitment: Commitment) -> tuple[SupplyRequest, Commitment]:
+def locked(commitment: Commitment) -> tuple[SupplyRequest, Commitment]:
     request = SupplyRequest.objects.select_for_update().select_related("organisation").get(pk=commitment.request_id)
     commitment = Commitment.objects.select_for_update().select_related("supplier").get(pk=commitment.pk)
     commitment.request = request
     return request, commitment
 
 
-def _refuse(commitment: Commitment, action: str) -> ConflictError:
+def refuse(commitment: Commitment, action: str) -> ConflictError:
     return ConflictError(
         _("A commitment that is %(status)s cannot be %(action)s.")
         % {"status": commitment.get_status_display(), "action": action},
@@ -158,10 +158,10 @@ def is_qualified(*, fab_id: int, supplier_id: int, category_id: int) -> bool:
 @transaction.atomic
 def commitment_accept(*, commitment: Commitment, actor: Actor) -> Commitment:
     """The fab (or the secretariat for it) accepts an offer from a supplier it has qualified."""
-    request, commitment = _locked(commitment)
+    request, commitment = locked(commitment)
     _require_party(actor, commitment, "accept")
     if commitment.status not in COMMITMENT_ACTIONS["accept"][1]:
-        raise _refuse(commitment, _("accepted"))
+        raise refuse(commitment, _("accepted"))
     if not is_qualified(
         fab_id=request.organisation_id, supplier_id=commitment.supplier_id, category_id=request.category_id
     ):
@@ -175,7 +175,7 @@ def commitment_accept(*, commitment: Commitment, actor: Actor) -> Commitment:
     emit(
         events.COMMITMENT_ACCEPTED,
         commitment,
-        payload=_commitment_payload(commitment),
+        payload=commitment_payload(commitment),
         organisation=commitment.supplier,
     )
     return commitment
@@ -186,10 +186,10 @@ def commitment_ship(
     *, commitment: Commitment, actor: Actor, carrier: str, tracking_number: str, shipped_on: date
 ) -> Commitment:
     """The supplier (or the secretariat for it) records the shipment of an accepted commitment."""
-    request, commitment = _locked(commitment)
+    request, commitment = locked(commitment)
     _require_party(actor, commitment, "ship")
     if commitment.status not in COMMITMENT_ACTIONS["ship"][1]:
-        raise _refuse(commitment, _("shipped"))
+        raise refuse(commitment, _("shipped"))
     errors = {}
     if not (carrier or "").strip():
         errors["carrier"] = [_("Name the carrier.")]
@@ -199,9 +199,19 @@ def commitment_ship(
         errors["shipped_on"] = [_("The ship date cannot be in the future.")]
     if errors:
         raise ValidationError(errors)
+    return mark_shipped(
+        request, commitment, carrier=carrier.strip(), tracking_number=tracking_number.strip(), shipped_on=shipped_on
+    )
+
+
+def mark_shipped(
+    request: SupplyRequest, commitment: Commitment, *, carrier: str, tracking_number: str, shipped_on: date
+) -> Commitment:
+    """The goods of an accepted commitment have left (the supplier's "ship", or its carrier's pick-up): the caller
+    checked the right and holds the locks (`locked`)."""
     commitment.status = C.SHIPPED
-    commitment.carrier = carrier.strip()
-    commitment.tracking_number = tracking_number.strip()
+    commitment.carrier = carrier
+    commitment.tracking_number = tracking_number
     commitment.shipped_on = shipped_on
     commitment.save(update_fields=["status", "carrier", "tracking_number", "shipped_on", "updated_at"])
     SupplyRequest.objects.filter(pk=request.pk).update(
@@ -211,7 +221,7 @@ def commitment_ship(
         events.COMMITMENT_SHIPPED,
         commitment,
         payload={
-            **_commitment_payload(commitment),
+            **commitment_payload(commitment),
             "carrier": commitment.carrier,
             "tracking_number": commitment.tracking_number,
         },
@@ -225,10 +235,10 @@ def commitment_deliver(
     *, commitment: Commitment, actor: Actor, received_quantity: Decimal, delivered_on: date
 ) -> Commitment:
     """The fab confirms receipt. A shortfall is released back to the request, so someone can commit it."""
-    request, commitment = _locked(commitment)
+    request, commitment = locked(commitment)
     _require_party(actor, commitment, "deliver")
     if commitment.status not in COMMITMENT_ACTIONS["deliver"][1]:
-        raise _refuse(commitment, _("confirmed as delivered"))
+        raise refuse(commitment, _("confirmed as delivered"))
     received_quantity = Decimal(received_quantity)
     errors = {}
     if received_quantity < 0 or received_quantity > commitment.quantity:
@@ -246,6 +256,10 @@ def commitment_deliver(
     commitment.delivered_quantity = received_quantity
     commitment.delivered_on = delivered_on
     commitment.save(update_fields=["status", "delivered_quantity", "delivered_on", "updated_at"])
+    # The commitment's shipment, carried by a logistics member, is received with it.
+    from .shipments import shipment_mark_received  # noqa: PLC0415 - .shipments builds on this module
+
+    shipment_mark_received(commitment=commitment, actor=actor)
     shortfall = commitment.quantity - received_quantity
     SupplyRequest.objects.filter(pk=request.pk).update(
         qty_in_transit=F("qty_in_transit") - commitment.quantity,
@@ -256,7 +270,7 @@ def commitment_deliver(
     emit(
         events.COMMITMENT_DELIVERED,
         commitment,
-        payload={**_commitment_payload(commitment), "received_quantity": str(received_quantity)},
+        payload={**commitment_payload(commitment), "received_quantity": str(received_quantity)},
         organisation=commitment.supplier,
     )
     return commitment
@@ -265,7 +279,7 @@ def commitment_deliver(
 @transaction.atomic
 def commitment_withdraw(*, commitment: Commitment, actor: Actor, reason: str) -> Commitment:
     """The supplier takes its promise back before shipping (its own act: the secretariat declines instead)."""
-    request, commitment = _locked(commitment)
+    request, commitment = locked(commitment)
     _require_party(actor, commitment, "withdraw")
     return _release(request, commitment, reason, to=C.WITHDRAWN, event=events.COMMITMENT_WITHDRAWN)
 
@@ -273,14 +287,14 @@ def commitment_withdraw(*, commitment: Commitment, actor: Actor, reason: str) ->
 @transaction.atomic
 def commitment_decline(*, commitment: Commitment, actor: Actor, reason: str) -> Commitment:
     """The fab or the secretariat turns an offer (or an accepted, unshipped promise) down."""
-    request, commitment = _locked(commitment)
+    request, commitment = locked(commitment)
     _require_party(actor, commitment, "decline")
     return _release(request, commitment, reason, to=C.DECLINED, event=events.COMMITMENT_DECLINED)
 
 
 def _release(request: SupplyRequest, commitment: Commitment, reason: str, *, to: str, event: str) -> Commitment:
     if commitment.status not in COMMITMENT_ACTIONS["withdraw" if to == C.WITHDRAWN else "decline"][1]:
-        raise _refuse(commitment, _("withdrawn") if to == C.WITHDRAWN else _("declined"))
+        raise refuse(commitment, _("withdrawn") if to == C.WITHDRAWN else _("declined"))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason; it is kept with the commitment.")})
@@ -293,7 +307,7 @@ def _release(request: SupplyRequest, commitment: Commitment, reason: str, *, to:
     emit(
         event,
         commitment,
-        payload={**_commitment_payload(commitment), "reason": reason},
+        payload={**commitment_payload(commitment), "reason": reason},
         organisation=request.organisation,
     )
     return commitment

@@ -48,7 +48,7 @@ def test_a_shipment_is_carried_by_the_demo_logistics_member_whose_user_sees_it(s
     user = get_user_model().objects.get(username=CARRIER_USER[0])
     assert user.check_password(CARRIER_USER[1])
     client.force_login(user)
-    assert shipment in client.get("/donations/shipments/").context["shipments"]
+    assert shipment in [row.shipment for row in client.get("/dashboard/shipments/").context["rows"]]
 
 
 def test_one_certificate_is_issued(seeded, client):

@@ -302,10 +302,11 @@ def test_the_donor_updates_customs_of_an_international_purchase(client_for, org_
 )
 def test_shipments_i_carry_is_for_carriers(as_role, role, status, make_pledge):
     pledge = make_pledge("dispatched")
-    response = as_role(role).get(reverse("donations:shipment_list"))
+    # The carriers' page lists pledges' and commitments' shipments together (dashboard.views.shipments).
+    response = as_role(role).get(reverse("dashboard:shipments"))
     assert response.status_code == status
     if status == 200:
-        assert pledge.shipment in response.context["shipments"]
+        assert pledge.shipment in [row.shipment for row in response.context["rows"]]
 
 
 def test_a_carrier_sees_nothing_it_does_not_carry(client_for, make_pledge, org):
@@ -314,7 +315,7 @@ def test_a_carrier_sees_nothing_it_does_not_carry(client_for, make_pledge, org):
     make_pledge("dispatched")
     stranger = MembershipFactory(organisation=logistics_org(slug="other-log"), role=Membership.Role.ADMIN).user
     client = client_for(stranger)
-    assert list(client.get(reverse("donations:shipment_list")).context["shipments"]) == []
+    assert client.get(reverse("dashboard:shipments")).context["rows"] == []
     shipment = Pledge.objects.get().shipment
     assert client.get(reverse("donations:shipment_detail", args=[shipment.pk])).status_code == 404
     assert client.get(reverse("donations:pledge_detail", args=[shipment.pledge_id])).status_code == 404

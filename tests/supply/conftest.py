@@ -136,3 +136,42 @@ def shipped(accepted, supplier_actor) -> Commitment:
     return services.commitment_ship(
         commitment=accepted, actor=supplier_actor, carrier="顺达物流", tracking_number="SD123", shipped_on=TODAY()
     )
+
+
+# --- commitments' shipments: a logistics member that carries them -------------------------------------------------
+
+
+@pytest.fixture
+def carrier_org(db) -> Organisation:
+    return OrganisationFactory(
+        kind=Organisation.Kind.LOGISTICS, name_en="Shunda Test Logistics", name_zh="顺达测试物流", slug="shunda-test"
+    )
+
+
+@pytest.fixture
+def carrier_user(carrier_org):
+    return MembershipFactory(organisation=carrier_org, role=Membership.Role.MEMBER).user
+
+
+@pytest.fixture
+def carrier_viewer(carrier_org):
+    return MembershipFactory(organisation=carrier_org, role=Membership.Role.VIEWER).user
+
+
+@pytest.fixture
+def other_carrier_user(db):
+    other = OrganisationFactory(kind=Organisation.Kind.LOGISTICS, name_en="Other Logistics", slug="other-logistics")
+    return MembershipFactory(organisation=other, role=Membership.Role.ADMIN).user
+
+
+@pytest.fixture
+def carrier_actor(carrier_user) -> Actor:
+    return actor_for_user(carrier_user)
+
+
+@pytest.fixture
+def carried(accepted, supplier_actor, carrier_org):
+    """The accepted commitment, given to the logistics member to carry (planned)."""
+    return services.commitment_assign_carrier(
+        commitment=accepted, actor=supplier_actor, carrier=carrier_org, tracking_number="SDHG-1"
+    )

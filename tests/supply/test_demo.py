@@ -94,3 +94,21 @@ def test_running_seed_demo_again_adds_nothing(seeded, capsys):
     call_command("seed_demo", "--quiet-logins")
     assert _counts() == first
     assert "(0 new rows)" in capsys.readouterr().out
+
+
+def test_one_commitment_is_carried_by_the_demo_logistics_member_on_its_way(seeded, client):
+    from django.contrib.auth import get_user_model  # noqa: PLC0415
+
+    from supply.models import Shipment  # noqa: PLC0415
+
+    shipment = Shipment.objects.select_related("commitment__request").get(carrier__slug="shunda-logistics")
+    assert shipment.status == "in_transit" and shipment.commitment.status == "shipped"
+    assert shipment.un_number == shipment.commitment.request.un_number == "UN2196"
+    assert list(shipment.checkpoints.values_list("kind", flat=True)) == ["pickup", "checkpoint", "checkpoint"]
+    client.force_login(get_user_model().objects.get(username="shunda-carrier"))
+    rows = client.get("/dashboard/shipments/").context["rows"]
+    assert {row.kind for row in rows} == {"pledge", "commitment"}
+    page = client.get(f"/supply/commitments/{shipment.commitment_id}/")
+    assert page.status_code == 200 and "SDHG-110052" in page.content.decode()
+    call_command("seed_demo", "--quiet-logins")
+    assert Shipment.objects.count() == 1
