@@ -127,9 +127,13 @@ class ReadWriteSerializersMixin:
 
 
 class ListWithOutputMixin(ReadWriteSerializersMixin):
+    """A list page: its rows made by alliance_portal.flat from the output serializer (the same JSON as DRF's)."""
+
     def list(self, request, *args, **kwargs):
+        from .flat import list_data  # not at import time: DRF's settings import this module (see above)
+
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_output_serializer(page, many=True).data)
+        return self.get_paginated_response(list_data(self.serializer_class, page, self.get_serializer_context()))
 
 
 class CreateWithOutputMixin(ReadWriteSerializersMixin):

@@ -87,7 +87,11 @@ class OrganizationSerializer(serializers.ModelSerializer):
         }
 
     def to_representation(self, instance):
-        data = super().to_representation(instance)
+        return self.flat_row(instance, super().to_representation(instance))
+
+    def flat_row(self, instance, data: dict) -> dict:
+        """A row finished for the caller (alliance_portal.flat): the private part only for its own users and the
+        secretariat."""
         caller = get_caller(self.context["request"])
         if not (caller.is_staff or instance.pk == caller.organisation_id):
             for name in PRIVATE_ORGANISATION_FIELDS:

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
+from alliance_portal import flat as alliance_flat
 from members.models import ApiKey, Organisation
 from notices.alerts.models import ChatRobot, Subscription, WebhookEndpoint
 
@@ -86,19 +87,21 @@ def demo(db):
     Subscription.objects.create(organisation=ymtc, event_type="notice.published", channel="email", enabled=False)
 
 
-def shapes_now() -> dict:
-    found: dict = {}
-    callers: dict[str, Client] = {}
+def callers() -> dict[str, Client]:
+    found: dict[str, Client] = {}
     for username in USERS:
         client = Client(headers=ENGLISH)
         client.force_login(get_user_model().objects.get(username=username))
-        callers[username] = client
+        found[username] = client
     for caller, slug in KEYS.items():
         _key, raw = make_api_key(Organisation.objects.get(slug=slug), scope=ApiKey.Scope.READ, name=caller)
-        callers[caller] = key_client(raw)
-    for name in LISTS:
-        found[name] = {caller: envelope_and_shapes(client, name) for caller, client in callers.items()}
+        found[caller] = key_client(raw)
     return found
+
+
+def shapes_now() -> dict:
+    clients = callers()
+    return {name: {caller: envelope_and_shapes(client, name) for caller, client in clients.items()} for name in LISTS}
 
 
 def test_every_list_row_keeps_its_keys(demo):
@@ -116,3 +119,26 @@ def test_the_demo_fills_every_list_the_shapes_are_pinned_on(demo):
     pinned = json.loads(PINNED.read_text())
     empty = [name for name in LISTS if not any(shape["rows"] for shape in pinned[name].values())]
     assert not empty
+
+
+def test_every_list_answers_what_drf_itself_would(demo, monkeypatch):
+    """The flat rows (alliance_portal.flat) are DRF's own, value for value, for every kind of caller; and every
+    list's serializer compiles (none falls back to DRF's path)."""
+    compiled = []
+    real_compile = alliance_flat.compile_serializer
+
+    def recording(serializer):
+        row = real_compile(serializer)
+        compiled.append((type(serializer).__name__, row is not None))
+        return row
+
+    monkeypatch.setattr(alliance_flat, "compile_serializer", recording)
+    for caller, client in callers().items():
+        for name in LISTS:
+            flat = client.get(f"/api/v1/{name}/", {"page_size": 200}).json()
+            monkeypatch.setattr(alliance_flat, "ENABLED", False)
+            drf = client.get(f"/api/v1/{name}/", {"page_size": 200}).json()
+            monkeypatch.setattr(alliance_flat, "ENABLED", True)
+            assert flat == drf, (name, caller)
+    assert compiled
+    assert not [name for name, ok in compiled if not ok]

@@ -1,0 +1,163 @@
+"""API list rows made cheaply from the same output serializer the detail uses, with the same JSON.
+
+DRF serialises a list row by row and field by field through generic machinery (`get_attribute` with its error
+handling, a nested serializer per relation, `to_representation` for values that are already JSON). A list page
+compiles its output serializer once per request into a plan, one step per field:
+
+- a plain attribute whose value is already what JSON needs (a `str` for a CharField, an `int`, a `bool`, `None`)
+  is copied as it is; any other value goes through the field's own `to_representation`, so the JSON is the same;
+- a nested serializer (one or many) is compiled the same way and applied to the related row(s);
+- a SerializerMethodField calls the serializer's method on the one serializer instance of the request, so a method
+  can keep what it computed for the page (labels, the caller) on `self` (see `per_request`);
+- anything else (related fields, a source that is a dotted path or `*`) takes DRF's own path for that field.
+
+A serializer that overrides `to_representation` must say how its rows are finished with `flat_row(instance, row)`
+(e.g. removing the private part for other callers); without it the list falls back to DRF's own serialisation.
+`tests/test_api_list_shapes.py` compares every list's JSON with DRF's own, per kind of caller.
+"""
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import models
+from rest_framework import fields as drf_fields
+from rest_framework import serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
+
+# Values of these field classes that are already of the JSON type are copied as they are.
+_AS_IS = {
+    drf_fields.CharField: str,
+    drf_fields.EmailField: str,
+    drf_fields.URLField: str,
+    drf_fields.SlugField: str,
+    drf_fields.IntegerField: int,
+    drf_fields.BooleanField: bool,
+    drf_fields.ReadOnlyField: object,
+}
+
+# Set to False (tests) to serialise every list the DRF way, to compare.
+ENABLED = True
+
+Row = Callable[[Any], dict]
+
+
+def _overrides_representation(serializer: serializers.BaseSerializer) -> bool:
+    return type(serializer).to_representation is not serializers.Serializer.to_representation
+
+
+def compile_serializer(serializer: serializers.Serializer) -> Row | None:
+    """A function making the row of one instance as `serializer.to_representation` would, or None when this
+    serializer cannot be compiled (it finishes its rows itself, without `flat_row`)."""
+    finish = getattr(serializer, "flat_row", None)
+    if _overrides_representation(serializer) and finish is None:
+        return None
+    steps: list[tuple[str, Callable[[Any], Any]]] = []
+    for field in serializer._readable_fields:
+        step = _compile_field(field)
+        if step is None:
+            return None
+        steps.append((field.field_name, step))
+
+    def row(instance) -> dict:
+        data = {}
+        for name, step in steps:
+            try:
+                data[name] = step(instance)
+            except SkipField:
+                continue
+        return finish(instance, data) if finish is not None else data
+
+    return row
+
+
+def _slow(field: drf_fields.Field) -> Callable[[Any], Any]:
+    """DRF's own path for one field (Serializer.to_representation's loop body)."""
+
+    def step(instance):
+        attribute = field.get_attribute(instance)  # may raise SkipField
+        check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+        return None if check_for_none is None else field.to_representation(attribute)
+
+    return step
+
+
+def _related(field: drf_fields.Field) -> Callable[[Any], Any]:
+    """The related row(s) of a nested serializer: its source walked with getattr; where that fails (a missing
+    link), DRF's own get_attribute decides (None, a default, or leaving the key out)."""
+    attrs = field.source_attrs
+
+    def related(instance):
+        value = instance
+        try:
+            for attr in attrs:
+                value = getattr(value, attr)
+        except models.ObjectDoesNotExist:
+            return None
+        except (AttributeError, KeyError):
+            return field.get_attribute(instance)
+        return value
+
+    return related
+
+
+def _all(value) -> Iterable:
+    return value.all() if isinstance(value, models.manager.BaseManager) else value
+
+
+def _none_or(child: Row, value) -> dict | None:
+    return None if value is None else child(value)
+
+
+def _compile_field(field: drf_fields.Field) -> Callable[[Any], Any] | None:
+    if isinstance(field, serializers.SerializerMethodField):
+        method = getattr(field.parent, field.method_name)
+        return method
+    single = len(field.source_attrs) == 1 and field.source != "*"
+    if isinstance(field, serializers.BaseSerializer):
+        many = isinstance(field, serializers.ListSerializer)
+        child = compile_serializer(field.child if many else field)  # type: ignore[union-attr, arg-type]
+        if child is None or field.source == "*":
+            return None
+        related = _related(field)
+        if many:
+            return lambda instance: [child(item) for item in _all(related(instance))]
+        return lambda instance: _none_or(child, related(instance))
+    json_type = _AS_IS.get(type(field))
+    if not single or isinstance(field, serializers.RelatedField | serializers.ManyRelatedField):
+        return _slow(field)
+    name = field.source_attrs[0]
+    slow = _slow(field)
+    to_representation = field.to_representation
+
+    def plain(instance):
+        try:
+            value = instance.__dict__[name]
+        except (KeyError, AttributeError):
+            return slow(instance)  # a property, a method, a deferred column: as DRF does
+        if value is None:
+            return None
+        if json_type is not None and (json_type is object or type(value) is json_type):
+            return value
+        return to_representation(value)
+
+    return plain
+
+
+def list_data(serializer_class: type[serializers.BaseSerializer], instances: Iterable, context: dict) -> list:
+    """The rows of `instances` as `serializer_class(instances, many=True, context=context).data` would be."""
+    serializer = serializer_class(instances, many=True, context=context)
+    if not ENABLED or not isinstance(serializer, serializers.ListSerializer):
+        return serializer.data
+    row = compile_serializer(serializer.child)
+    if row is None:
+        return serializer.data
+    return [row(instance) for instance in instances]
+
+
+def per_request(serializer: serializers.BaseSerializer, name: str, compute: Callable[[], Any]) -> Any:
+    """A value kept on the serializer instance for the rest of the request (one instance serves a whole page)."""
+    cache = serializer.__dict__.setdefault("_per_request", {})
+    if name not in cache:
+        cache[name] = compute()
+    return cache[name]
