@@ -1,5 +1,5 @@
 """Notices keep their bodies' sanitised HTML, rendered when a body is written (Notice.save), so that no read renders
-Markdown; existing notices are rendered once here."""
+Markdown; existing notices are rendered once here. And an index for the alert list's default order."""
 
 from django.db import migrations, models
 
@@ -38,4 +38,9 @@ class Migration(migrations.Migration):
         ),
         # A new column starts empty; the bodies are rendered again when the migration is reversed and re-applied.
         migrations.RunPython(render_existing, migrations.RunPython.noop),
+        # The secretariat's alert list, in the API's default order.
+        migrations.AddIndex(
+            model_name="alert",
+            index=models.Index(fields=["-created_at", "-id"], name="alert_list_idx"),
+        ),
     ]
