@@ -358,6 +358,8 @@ API_KEY_FAILURE_LIMIT = env_int("API_KEY_FAILURE_LIMIT", 20)
 # An API key (and its organisation) is cached this long after it was read (alliance_portal.key_cache): a revocation
 # takes effect at once, or within these seconds when the cache could not be told (Redis away at that moment).
 API_KEY_CACHE_SECONDS = env_int("API_KEY_CACHE_SECONDS", 30)
+# bench/api_floor.py's bare `.values()` views (alliance_portal/bench_views.py): never on in production.
+API_BENCH_VIEWS = env_bool("API_BENCH_VIEWS", False)
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
