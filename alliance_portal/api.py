@@ -133,7 +133,13 @@ class ListWithOutputMixin(ReadWriteSerializersMixin):
         from .flat import list_data  # not at import time: DRF's settings import this module (see above)
 
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        if page:
+            self.prepare_page(page)
         return self.get_paginated_response(list_data(self.serializer_class, page, self.get_serializer_context()))
+
+    def prepare_page(self, rows: list) -> None:
+        """Loads what a page's rows need beyond their own query in a fixed number of queries (override it); the
+        queryset of the list leaves out what this loads."""
 
 
 class CreateWithOutputMixin(ReadWriteSerializersMixin):

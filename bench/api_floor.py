@@ -108,7 +108,7 @@ def fill(out: Path) -> None:
             # bulk_create calls no save(): the notices' stored HTML, as a write through the model stores it.
             from alliance_portal.markdown import render
 
-            for zh, en in Notice.objects.values_list("body_zh", "body_en").distinct():
+            for zh, en in Notice.objects.order_by().values_list("body_zh", "body_en").distinct():
                 Notice.objects.filter(body_zh=zh, body_en=en).update(
                     body_html_zh=str(render(zh)), body_html_en=str(render(en))
                 )
