@@ -7,6 +7,7 @@ rest_framework.generics at module level (the schema part lives in alliance_porta
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -137,7 +138,7 @@ class ListWithOutputMixin(ReadWriteSerializersMixin):
             self.prepare_page(page)
         return self.get_paginated_response(list_data(self.serializer_class, page, self.get_serializer_context()))
 
-    def prepare_page(self, rows: list) -> None:
+    def prepare_page(self, rows: Sequence[Any]) -> None:
         """Loads what a page's rows need beyond their own query in a fixed number of queries (override it); the
         queryset of the list leaves out what this loads."""
 

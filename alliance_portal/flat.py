@@ -57,7 +57,7 @@ def compile_serializer(serializer: serializers.Serializer) -> Row | None:
         step = _compile_field(field)
         if step is None:
             return None
-        steps.append((field.field_name, step))
+        steps.append((str(field.field_name), step))
 
     def row(instance) -> dict:
         data = {}
@@ -116,7 +116,8 @@ def _compile_field(field: drf_fields.Field) -> Callable[[Any], Any] | None:
     single = len(field.source_attrs) == 1 and field.source != "*"
     if isinstance(field, serializers.BaseSerializer):
         many = isinstance(field, serializers.ListSerializer)
-        child = compile_serializer(field.child if many else field)  # type: ignore[union-attr, arg-type]
+        nested = getattr(field, "child", None) if many else field
+        child = compile_serializer(nested) if isinstance(nested, serializers.Serializer) else None
         if child is None or field.source == "*":
             return None
         related = _related(field)
@@ -149,7 +150,8 @@ def list_data(serializer_class: type[serializers.BaseSerializer], instances: Ite
     serializer = serializer_class(instances, many=True, context=context)
     if not ENABLED or not isinstance(serializer, serializers.ListSerializer):
         return serializer.data
-    row = compile_serializer(serializer.child)
+    child = serializer.child
+    row = compile_serializer(child) if isinstance(child, serializers.Serializer) else None
     if row is None:
         return serializer.data
     return [row(instance) for instance in instances]

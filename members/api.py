@@ -6,7 +6,8 @@ through the API: a site is taken out of use with `is_active: false`, an organisa
 secretariat (`status`).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -165,7 +166,7 @@ def _organisations():
     return Organisation.objects.prefetch_related("categories_supplied", "categories_consumed")
 
 
-def prefetch_category_lists(organisations: list[Organisation]) -> None:
+def prefetch_category_lists(organisations: Sequence[Organisation]) -> None:
     """Both category lists of a page of organisations in one query (a UNION of the two relations) instead of one
     per relation, put where `categories_supplied.all()` and `categories_consumed.all()` read them."""
     ids = [organisation.pk for organisation in organisations]
@@ -192,7 +193,7 @@ def prefetch_category_lists(organisations: list[Organisation]) -> None:
         for relation in ("categories_supplied", "categories_consumed"):
             codes = MaterialCategory.objects.all()
             codes._result_cache = found.get((organisation.pk, relation), [])
-            codes._prefetch_done = True
+            codes._prefetch_done = True  # type: ignore[attr-defined]  # as prefetch_related marks it
             cache[relation] = codes
 
 
@@ -228,7 +229,7 @@ class OrganizationViewSet(
             return organisations.filter(pk=caller.organisation_id)
         return organisations.filter(Q(status=Organisation.Status.ACTIVE) | Q(pk=caller.organisation_id))
 
-    def prepare_page(self, rows: list) -> None:
+    def prepare_page(self, rows: Sequence[Any]) -> None:
         prefetch_category_lists(rows)
 
     def get_permissions(self):

@@ -1,5 +1,7 @@
 """Notices (announcements, acknowledgements) live here; the alert pipeline's tables in alerts/models.py (same app)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -114,7 +116,7 @@ class Notice(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         update_fields = kwargs.get("update_fields")
         changed = self.render_bodies(None if update_fields is None else set(update_fields))
         if update_fields is not None and changed:
