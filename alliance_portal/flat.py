@@ -7,16 +7,19 @@ compiles its output serializer once per request into a plan, one step per field:
 - a plain attribute whose value is already what JSON needs (a `str` for a CharField, an `int`, a `bool`, `None`)
   is copied as it is; any other value goes through the field's own `to_representation`, so the JSON is the same;
 - a nested serializer (one or many) is compiled the same way and applied to the related row(s);
-- a SerializerMethodField calls the serializer's method on the one serializer instance of the request, so a method
-  can keep what it computed for the page (labels, the caller) on `self` (see `per_request`);
+- a SerializerMethodField calls the serializer's method; a method keeps what it computed for the page (labels,
+  the caller) with `per_request`, in the request's context;
 - anything else (related fields, a source that is a dotted path or `*`) takes DRF's own path for that field.
 
 A serializer that overrides `to_representation` must say how its rows are finished with `flat_row(instance, row)`
 (e.g. removing the private part for other callers); without it the list falls back to DRF's own serialisation.
+The plan (with its serializer instances) is built once per thread and serializer class, and given each request's
+context and page (`root._context`, `root.instance`): a serializer's fields must not keep request state on `self`.
 `tests/test_api_list_shapes.py` compares every list's JSON with DRF's own, per kind of caller.
 """
 
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import models
@@ -145,21 +148,38 @@ def _compile_field(field: drf_fields.Field) -> Callable[[Any], Any] | None:
     return plain
 
 
-def list_data(serializer_class: type[serializers.BaseSerializer], instances: Iterable, context: dict) -> list:
+# The compiled plans of this thread, by serializer class: DRF builds a ModelSerializer's fields anew for every
+# instance (from the model's metadata), which costs more than a page's rows. A plan is built once per thread and
+# given each request's context and rows (the fields read them through their root: `self.context`, `self.parent`).
+_plans = threading.local()
+
+
+def _plan(serializer_class: type[serializers.BaseSerializer], instances, context: dict):
+    plans = _plans.__dict__.setdefault("by_class", {})
+    if serializer_class not in plans:
+        root = serializer_class(many=True, context=context)
+        child = getattr(root, "child", None)
+        row = compile_serializer(child) if isinstance(child, serializers.Serializer) else None
+        plans[serializer_class] = (root, row)
+    root, row = plans[serializer_class]
+    root._context = context
+    root.instance = instances
+    return row
+
+
+def list_data(serializer_class: type[serializers.BaseSerializer], instances: Sequence, context: dict) -> list:
     """The rows of `instances` as `serializer_class(instances, many=True, context=context).data` would be."""
-    serializer = serializer_class(instances, many=True, context=context)
-    if not ENABLED or not isinstance(serializer, serializers.ListSerializer):
-        return serializer.data
-    child = serializer.child
-    row = compile_serializer(child) if isinstance(child, serializers.Serializer) else None
+    row = _plan(serializer_class, instances, context) if ENABLED else None
     if row is None:
-        return serializer.data
+        return serializer_class(instances, many=True, context=context).data
     return [row(instance) for instance in instances]
 
 
 def per_request(serializer: serializers.BaseSerializer, name: str, compute: Callable[[], Any]) -> Any:
-    """A value kept on the serializer instance for the rest of the request (one instance serves a whole page)."""
-    cache = serializer.__dict__.setdefault("_per_request", {})
-    if name not in cache:
-        cache[name] = compute()
-    return cache[name]
+    """A value kept for the rest of the request (in its context; one serializer serves a whole page, and its plan
+    serves every request of its thread)."""
+    cache = serializer.context.setdefault("_flat_per_request", {})
+    key = (id(serializer), name)
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]

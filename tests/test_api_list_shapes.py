@@ -20,6 +20,7 @@ from members.models import ApiKey, Organisation
 from notices.alerts.models import ChatRobot, Subscription, WebhookEndpoint
 
 from .api_helpers import ENGLISH, key_client, query_count
+from .donations.factories import make_appeal
 from .members.factories import make_api_key
 
 PINNED = Path(__file__).with_name("api_list_shapes.json")
@@ -87,6 +88,7 @@ def demo(db):
         ChatRobot.objects.create(
             organisation=ymtc, kind="feishu", url=f"https://open.feishu.cn/open-apis/bot/v2/{index}"
         )
+    make_appeal(title_en="A second appeal")  # the demo has one: a query per appeal would not show
     for channel in ("email", "webhook"):
         Subscription.objects.create(organisation=ymtc, event_type="notice.published", channel=channel, enabled=False)
 
@@ -129,6 +131,7 @@ def test_every_list_answers_what_drf_itself_would(demo, monkeypatch):
     """The flat rows (alliance_portal.flat) are DRF's own, value for value, for every kind of caller; and every
     list's serializer compiles (none falls back to DRF's path)."""
     compiled = []
+    alliance_flat._plans.__dict__.clear()  # compile afresh (plans are kept per thread)
     real_compile = alliance_flat.compile_serializer
 
     def recording(serializer):
