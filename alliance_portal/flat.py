@@ -183,3 +183,10 @@ def per_request(serializer: serializers.BaseSerializer, name: str, compute: Call
     if key not in cache:
         cache[key] = compute()
     return cache[key]
+
+
+def defer_all_but(prefix: str, model: type[models.Model], keep: Iterable[str]) -> list[str]:
+    """The `defer()` names of the columns of a joined row (`prefix__column`) that a list row does not show: a list
+    page reads 50 joined rows, and a partner's description or a request's JSON parts cost to read and to decode."""
+    kept = {"id", *keep}
+    return [f"{prefix}__{field.name}" for field in model._meta.concrete_fields if field.name not in kept]
