@@ -18,15 +18,19 @@ context and page (`root._context`, `root.instance`): a serializer's fields must 
 `tests/test_api_list_shapes.py` compares every list's JSON with DRF's own, per kind of caller.
 """
 
+import datetime
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from rest_framework import ISO_8601, serializers
 from rest_framework import fields as drf_fields
-from rest_framework import serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
+from rest_framework.settings import api_settings
 
 # Values of these field classes that are already of the JSON type are copied as they are.
 _AS_IS = {
@@ -132,7 +136,9 @@ def _compile_field(field: drf_fields.Field) -> Callable[[Any], Any] | None:
         return _slow(field)
     name = field.source_attrs[0]
     slow = _slow(field)
-    to_representation = field.to_representation
+    to_representation: Callable[[Any], Any] = field.to_representation
+    if _plain_iso_datetime(field):
+        to_representation = _iso_datetime(field)
 
     def plain(instance):
         try:
@@ -167,9 +173,34 @@ def _plan(serializer_class: type[serializers.BaseSerializer], instances, context
     return row
 
 
+def _plain_iso_datetime(field: drf_fields.Field) -> bool:
+    """A DateTimeField answered in ISO 8601 in the current time zone: DRF asks for the time zone per value."""
+    if type(field) is not drf_fields.DateTimeField or hasattr(field, "timezone") or not settings.USE_TZ:
+        return False
+    output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
+    return isinstance(output_format, str) and output_format.lower() == ISO_8601
+
+
+def _iso_datetime(field: drf_fields.Field) -> Callable[[Any], Any]:
+    """DateTimeField.to_representation with the current time zone looked up once per page (DRF looks it up for
+    every value); anything but an aware datetime goes to the field itself."""
+
+    def to_representation(value):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            try:
+                text = value.astimezone(_plans.timezone).isoformat()
+            except OverflowError:
+                return field.to_representation(value)
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return field.to_representation(value)
+
+    return to_representation
+
+
 def list_data(serializer_class: type[serializers.BaseSerializer], instances: Sequence, context: dict) -> list:
     """The rows of `instances` as `serializer_class(instances, many=True, context=context).data` would be."""
     row = _plan(serializer_class, instances, context) if ENABLED else None
+    _plans.timezone = timezone.get_current_timezone()
     if row is None:
         return serializer_class(instances, many=True, context=context).data
     return [row(instance) for instance in instances]
