@@ -14,7 +14,8 @@ compiles its output serializer once per request into a plan, one step per field:
 A serializer that overrides `to_representation` must say how its rows are finished with `flat_row(instance, row)`
 (e.g. removing the private part for other callers); without it the list falls back to DRF's own serialisation.
 The plan (with its serializer instances) is built once per thread and serializer class, and given each request's
-context and page (`root._context`, `root.instance`): a serializer's fields must not keep request state on `self`.
+context and page (`root._context`, `root.instance`): a serializer's fields must not keep request state on `self`
+(a `get_fields` that narrows an input field's queryset to the caller is harmless: lists only read).
 `tests/test_api_list_shapes.py` compares every list's JSON with DRF's own, per kind of caller.
 """
 
