@@ -7,7 +7,7 @@ PIP_VERSION := 26.3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck format setup setup-dev migrate seed messages test-tools clean bench-dashboard bench fuzz
+.PHONY: run test lint typecheck format setup setup-dev migrate seed messages test-tools clean bench-dashboard bench bench-api fuzz
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
@@ -76,6 +76,13 @@ bench-dashboard: setup
 # database alliance_bench_load (dropped and made anew each run) and stops what it started. docs/performance.md.
 bench: setup-dev
 	$(PY) bench/load/run.py $(BENCH_ARGS)
+
+# Each API list (and the secretariat's queue page) against a bare `.values()` JSON view of the same rows, on gunicorn
+# (2 sync workers, production settings) and PostgreSQL (its own database ap_bench, ~10,000 rows per list), with wrk
+# (or Python threads without it), interleaved 3 times; prints rps, the ratio and the queries a page.
+# docs/performance.md.
+bench-api: setup-dev
+	$(PY) bench/api_floor.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache test-output

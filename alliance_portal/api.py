@@ -7,6 +7,7 @@ rest_framework.generics at module level (the schema part lives in alliance_porta
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -127,9 +128,19 @@ class ReadWriteSerializersMixin:
 
 
 class ListWithOutputMixin(ReadWriteSerializersMixin):
+    """A list page: its rows made by alliance_portal.flat from the output serializer (the same JSON as DRF's)."""
+
     def list(self, request, *args, **kwargs):
+        from .flat import list_data  # not at import time: DRF's settings import this module (see above)
+
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_output_serializer(page, many=True).data)
+        if page:
+            self.prepare_page(page)
+        return self.get_paginated_response(list_data(self.serializer_class, page, self.get_serializer_context()))
+
+    def prepare_page(self, rows: Sequence[Any]) -> None:
+        """Loads what a page's rows need beyond their own query in a fixed number of queries (override it); the
+        queryset of the list leaves out what this loads."""
 
 
 class CreateWithOutputMixin(ReadWriteSerializersMixin):

@@ -22,12 +22,16 @@ def _window() -> timedelta:
     return timedelta(hours=settings.AXES_COOLOFF_TIME)
 
 
-def _cache_key(address: str) -> str:
+def cache_key(address: str) -> str:
     return f"api-key-failures:{address}"
 
 
-def is_locked_out(address: str) -> bool:
-    count = cache.get(_cache_key(address))
+_ASK = object()
+
+
+def is_locked_out(address: str, *, cached=_ASK) -> bool:
+    """`cached`: the cache's answer for cache_key(address) when the caller already asked (None for a miss)."""
+    count = cache.get(cache_key(address)) if cached is _ASK else cached
     # A miss with the cache away (alliance_portal.cache answers as empty) says nothing: ask the database.
     if count is None and not redis_cache_available():
         row = ApiKeyFailures.objects.filter(address=address, window_started_at__gt=timezone.now() - _window()).first()
@@ -56,7 +60,7 @@ def record_failure(address: str) -> int:
                 ApiKeyFailures.objects.filter(address=address).update(failures=F("failures") + 1)
         row = ApiKeyFailures.objects.get(address=address)
     remaining = row.window_started_at + _window() - now
-    cache.set(_cache_key(address), row.failures, timeout=max(1, int(remaining.total_seconds())))
+    cache.set(cache_key(address), row.failures, timeout=max(1, int(remaining.total_seconds())))
     return row.failures
 
 

@@ -1,6 +1,6 @@
-"""Pages without a total count (the API contract's "results, next"), for lists that grow without bound (supply
-requests, pledges, status reports, assistance cases): the page reads one row more than it shows to know whether
-there is a `next`, so a page costs the same with a thousand rows or a million.
+"""Pages without a total count (the API contract's "results, next"), for every list (settings.REST_FRAMEWORK's
+default pagination): the page reads one row more than it shows to know whether there is a `next`, so a page costs
+one query, the same with a thousand rows or a million, and no COUNT.
 """
 
 from django.utils.translation import gettext_lazy as _

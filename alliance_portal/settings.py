@@ -153,6 +153,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend reading the membership with the user (one query a request); ModelBackend for older sessions.
+    "members.backends.MembershipModelBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -230,6 +232,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REDIS_RETRY_SECONDS = env_int("REDIS_RETRY_SECONDS", 10)
+# Sessions are read from the cache and kept in the database (a signed-in page costs no session query; with the cache
+# away they are read from the database as before).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Celery: with no broker the tasks run eagerly, in process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -287,7 +292,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "alliance_portal.api.Pagination",
+    # Every list pages without a total count (the contract: results, next), so no page costs a COUNT.
+    "DEFAULT_PAGINATION_CLASS": "alliance_portal.pagination.UncountedPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "alliance_portal.api_schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "alliance_portal.api.exception_handler",
@@ -351,6 +357,11 @@ SPECTACULAR_SETTINGS = {
 }
 # Failed API key attempts from one address before that address is refused for AXES_COOLOFF_MINUTES.
 API_KEY_FAILURE_LIMIT = env_int("API_KEY_FAILURE_LIMIT", 20)
+# An API key (and its organisation) is cached this long after it was read (alliance_portal.key_cache): a revocation
+# takes effect at once, or within these seconds when the cache could not be told (Redis away at that moment).
+API_KEY_CACHE_SECONDS = env_int("API_KEY_CACHE_SECONDS", 30)
+# bench/api_floor.py's bare `.values()` views (alliance_portal/bench_views.py): never on in production.
+API_BENCH_VIEWS = env_bool("API_BENCH_VIEWS", False)
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"

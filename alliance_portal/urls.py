@@ -44,5 +44,11 @@ urlpatterns = [
 
 handler404 = "alliance_portal.views.page_not_found"
 
+# The benchmark's bare `.values()` views (bench/api_floor.py): only on a server started with API_BENCH_VIEWS=1.
+if settings.API_BENCH_VIEWS:
+    from . import bench_views
+
+    urlpatterns += bench_views.urlpatterns
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -232,6 +232,9 @@ class Pledge(models.Model):
         verbose_name_plural = _("pledges")
         indexes = [
             models.Index(fields=["donor", "status"]),
+            # The API list's default order, for the secretariat and under a donor's scope.
+            models.Index(fields=["-created_at", "-id"], name="pledge_list_idx"),
+            models.Index(fields=["donor", "-created_at", "-id"], name="pledge_donor_list_idx"),
             models.Index(fields=["appeal", "status"]),
             models.Index(fields=["status", "promised_date"]),
         ]

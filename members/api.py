@@ -6,11 +6,12 @@ through the API: a site is taken out of use with `is_active: false`, an organisa
 secretariat (`status`).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -87,7 +88,11 @@ class OrganizationSerializer(serializers.ModelSerializer):
         }
 
     def to_representation(self, instance):
-        data = super().to_representation(instance)
+        return self.flat_row(instance, super().to_representation(instance))
+
+    def flat_row(self, instance, data: dict) -> dict:
+        """A row finished for the caller (alliance_portal.flat): the private part only for its own users and the
+        secretariat."""
         caller = get_caller(self.context["request"])
         if not (caller.is_staff or instance.pk == caller.organisation_id):
             for name in PRIVATE_ORGANISATION_FIELDS:
@@ -161,6 +166,37 @@ def _organisations():
     return Organisation.objects.prefetch_related("categories_supplied", "categories_consumed")
 
 
+def prefetch_category_lists(organisations: Sequence[Organisation]) -> None:
+    """Both category lists of a page of organisations in one query (a UNION of the two relations) instead of one
+    per relation, put where `categories_supplied.all()` and `categories_consumed.all()` read them."""
+    ids = [organisation.pk for organisation in organisations]
+    if not ids:
+        return
+    fields = ("id", "code", "sort_order")
+    supplied = MaterialCategory.objects.filter(suppliers__in=ids).annotate(
+        organisation_id=F("suppliers__id"), relation=Value("categories_supplied")
+    )
+    consumed = MaterialCategory.objects.filter(consumers__in=ids).annotate(
+        organisation_id=F("consumers__id"), relation=Value("categories_consumed")
+    )
+    found: dict[tuple[int, str], list[MaterialCategory]] = {}
+    rows = (
+        supplied.only(*fields)
+        .order_by()
+        .union(consumed.only(*fields).order_by(), all=True)
+        .order_by("sort_order", "code")
+    )
+    for category in rows:
+        found.setdefault((category.organisation_id, category.relation), []).append(category)
+    for organisation in organisations:
+        cache = organisation.__dict__.setdefault("_prefetched_objects_cache", {})
+        for relation in ("categories_supplied", "categories_consumed"):
+            codes = MaterialCategory.objects.all()
+            codes._result_cache = found.get((organisation.pk, relation), [])
+            codes._prefetch_done = True  # type: ignore[attr-defined]  # as prefetch_related marks it
+            cache[relation] = codes
+
+
 @extend_schema_view(
     list=extend_schema(description=_("Active member organisations (and your own, whatever its status).")),
     update=extend_schema(description=_("Own organisation's administrators, write keys and the secretariat.")),
@@ -185,11 +221,16 @@ class OrganizationViewSet(
 
     def get_queryset(self):
         caller = get_caller(self.request)
+        # A list page loads both category lists in one query (prepare_page); a single record prefetches them.
+        organisations = Organisation.objects.all() if self.action == "list" else _organisations()
         if caller.is_staff:
-            return _organisations()
+            return organisations
         if self.action in ("update", "partial_update"):
-            return _organisations().filter(pk=caller.organisation_id)
-        return _organisations().filter(Q(status=Organisation.Status.ACTIVE) | Q(pk=caller.organisation_id))
+            return organisations.filter(pk=caller.organisation_id)
+        return organisations.filter(Q(status=Organisation.Status.ACTIVE) | Q(pk=caller.organisation_id))
+
+    def prepare_page(self, rows: Sequence[Any]) -> None:
+        prefetch_category_lists(rows)
 
     def get_permissions(self):
         if self.action == "create":

@@ -121,7 +121,12 @@ class Organisation(models.Model):
         ordering = ["name_en"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        indexes = [models.Index(fields=["status", "kind"]), models.Index(fields=["province", "city"])]
+        indexes = [
+            models.Index(fields=["status", "kind"]),
+            models.Index(fields=["province", "city"]),
+            # The API list: active organisations by English name.
+            models.Index(fields=["status", "name_en"], name="organisation_list_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "active", "suspended", "withdrawn"]),
@@ -176,7 +181,11 @@ class Site(models.Model):
         ordering = ["organisation_id", "name_zh"]
         verbose_name = _("site")
         verbose_name_plural = _("sites")
-        indexes = [models.Index(fields=["province", "city"])]
+        indexes = [
+            models.Index(fields=["province", "city"]),
+            # An organisation's own sites by name (the API list).
+            models.Index(fields=["organisation", "name_zh"], name="site_org_list_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -21,7 +21,6 @@ from alliance_portal.api_schema import PortalAutoSchema
 from alliance_portal.errors import NotAllowed
 from alliance_portal.filters import UpdatedSinceFilter
 from alliance_portal.idempotency import IdempotentCreateMixin, idempotent
-from alliance_portal.markdown import render
 from members.models import Organisation
 from members.regions import Province
 from members.rules import MSG_NO_ORGANISATION
@@ -46,8 +45,9 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 
 class NoticeSerializer(serializers.ModelSerializer):
-    body_html_zh = serializers.SerializerMethodField(help_text=_("body_zh rendered to HTML and sanitised."))
-    body_html_en = serializers.SerializerMethodField(help_text=_("body_en rendered to HTML and sanitised."))
+    # Stored when the notice is written (Notice.save): a read renders no Markdown.
+    body_html_zh = serializers.CharField(read_only=True, help_text=_("body_zh rendered to HTML and sanitised."))
+    body_html_en = serializers.CharField(read_only=True, help_text=_("body_en rendered to HTML and sanitised."))
     kinds = serializers.ListField(
         child=serializers.ChoiceField(choices=Organisation.Kind.choices),
         read_only=True,
@@ -90,12 +90,6 @@ class NoticeSerializer(serializers.ModelSerializer):
             "attachments",
         ]
         read_only_fields = fields
-
-    def get_body_html_zh(self, obj) -> str:
-        return str(render(obj.body_zh))
-
-    def get_body_html_en(self, obj) -> str:
-        return str(render(obj.body_en))
 
 
 BODY_MAX = column_max_length(Notice, "body_zh")

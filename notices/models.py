@@ -1,5 +1,7 @@
 """Notices (announcements, acknowledgements) live here; the alert pipeline's tables in alerts/models.py (same app)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -7,10 +9,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from alliance_portal.markdown import render as render_markdown
 from members.models import Organisation, pick_language
 
 # The alert pipeline's tables belong to this app (app_label "notices"): imported here so Django finds them.
 from .alerts.models import Alert, Channel, ChatRobot, Event, Subscription, WebhookEndpoint  # noqa: F401
+
+# Each Markdown body and the field its sanitised HTML is stored in.
+BODY_HTML = {"body_zh": "body_html_zh", "body_en": "body_html_en"}
 
 
 class Notice(models.Model):
@@ -51,6 +57,10 @@ class Notice(models.Model):
         max_length=20000,
         validators=[MaxLengthValidator(20000)],
     )
+    # The bodies rendered to sanitised HTML (alliance_portal.markdown.render) when a body is written, never on a read:
+    # see save() and docs/architecture.md, "Stored HTML".
+    body_html_zh = models.TextField(_("text as HTML (Chinese)"), blank=True, editable=False)
+    body_html_en = models.TextField(_("text as HTML (English)"), blank=True, editable=False)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.POLICY)
     audience_kind = models.CharField(_("audience"), max_length=20, choices=Audience.choices, default=Audience.ALL)
     # Lists of Organisation.Kind and Province values; only read when audience_kind says so.
@@ -82,7 +92,8 @@ class Notice(models.Model):
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     last_reminded_at = models.DateTimeField(_("last reminded at"), null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The stored HTML follows the Markdown the history already keeps.
+    history = HistoricalRecords(excluded_fields=["updated_at", "body_html_zh", "body_html_en"])
 
     class Meta:
         ordering = ["-pinned", "-published_at", "-id"]
@@ -104,6 +115,38 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        changed = self.render_bodies(None if update_fields is None else set(update_fields))
+        if update_fields is not None and changed:
+            kwargs["update_fields"] = {*update_fields, *changed}
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The stored HTML in the database was rendered from the bodies read with it.
+        instance._html_rendered_from = {
+            name: instance.__dict__[name] for name in BODY_HTML if name in instance.__dict__
+        }
+        return instance
+
+    def render_bodies(self, names: "set[str] | None" = None) -> list[str]:
+        """Renders each body (of `names`, or all) whose Markdown changed since its HTML was stored; returns the
+        HTML fields it set. Markdown is rendered only here, when a notice is written."""
+        rendered_from = self.__dict__.setdefault("_html_rendered_from", {})
+        changed = []
+        for body, html in BODY_HTML.items():
+            if body not in self.__dict__ or (names is not None and body not in names):
+                continue  # not loaded (deferred) or not being saved: its stored HTML stays as it is
+            text = self.__dict__[body]
+            if body in rendered_from and rendered_from[body] == text:
+                continue
+            setattr(self, html, str(render_markdown(text)))
+            rendered_from[body] = text
+            changed.append(html)
+        return changed
 
     @property
     def title(self) -> str:

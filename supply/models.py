@@ -160,6 +160,8 @@ class SupplyRequest(models.Model):
             models.Index(fields=["-priority", "submitted_at", "id"], name="supply_priority_idx"),
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["category", "status"]),
+            # A fab's own list (the API's default order under its scope).
+            models.Index(fields=["organisation", "-priority", "submitted_at", "id"], name="supply_org_priority_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="supply_request_quantity_positive"),
@@ -300,7 +302,13 @@ class Commitment(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
-        indexes = [models.Index(fields=["supplier", "status"]), models.Index(fields=["request", "status"])]
+        indexes = [
+            models.Index(fields=["supplier", "status"]),
+            models.Index(fields=["request", "status"]),
+            # The API list's default order, for the secretariat and under a supplier's scope.
+            models.Index(fields=["-created_at", "-id"], name="commitment_list_idx"),
+            models.Index(fields=["supplier", "-created_at", "-id"], name="commitment_supplier_list_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="commitment_quantity_positive"),
             models.CheckConstraint(

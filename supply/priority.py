@@ -5,6 +5,7 @@ in the README). Every part is stored with the request so that any door (web, adm
 sits where it does in the queue.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -87,5 +88,6 @@ def describe_part(part: dict) -> str:
     return f"{label} {points:+d}"
 
 
-def explain(parts: list[dict]) -> str:
-    return _(", ").join(describe_part(p) for p in parts) if parts else _("no priority factors")
+def explain(parts: list[dict], describe: Callable[[dict], str] = describe_part) -> str:
+    """The parts in words; `describe` may be a memo of describe_part (the API's list puts each part in words once)."""
+    return _(", ").join(describe(p) for p in parts) if parts else _("no priority factors")

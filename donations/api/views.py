@@ -9,6 +9,7 @@ checks the caller's right on the record (403) before its state (409).
 
 from typing import Any
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
@@ -29,7 +30,7 @@ from alliance_portal.pagination import UncountedPagination
 from alliance_portal.shipping import CheckpointKind
 
 from .. import selectors, services
-from ..models import Appeal
+from ..models import Appeal, PledgeLine
 from .filters import AppealFilter, PledgeFilter, ShipmentFilter
 from .serializers import (
     AppealSerializer,
@@ -127,6 +128,10 @@ class AppealViewSet(ListWithOutputMixin, ActionMixin, viewsets.GenericViewSet):
         return self._answer(services.appeal_close(appeal=appeal, actor=_actor(request)))
 
 
+def _lines_with_categories(lookup: str) -> Prefetch:
+    return Prefetch(lookup, queryset=PledgeLine.objects.select_related("category"))
+
+
 @extend_schema_view(
     list=extend_schema(
         description=_(
@@ -160,7 +165,8 @@ class PledgeViewSet(
     schema = PortalAutoSchema()
 
     def get_queryset(self):
-        return selectors.visible_pledges(_actor(self.request)).prefetch_related("lines__category")
+        # The lines with their categories in one query (not one for the lines and one for the categories).
+        return selectors.visible_pledges(_actor(self.request)).prefetch_related(_lines_with_categories("lines"))
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -272,7 +278,7 @@ class ShipmentViewSet(ListWithOutputMixin, ActionMixin, viewsets.GenericViewSet)
 
     def get_queryset(self):
         return selectors.visible_shipments(_actor(self.request)).prefetch_related(
-            "checkpoints", "pledge__lines__category"
+            "checkpoints", _lines_with_categories("pledge__lines")
         )
 
     def _step(self, request, kind: str):

@@ -229,6 +229,8 @@ class Alert(models.Model):
             models.Index(fields=["status", "next_attempt_at"], name="alert_due_idx"),
             models.Index(fields=["status", "claimed_at"], name="alert_claimed_idx"),
             models.Index(fields=["organisation", "-created_at"], name="alert_org_log_idx"),
+            # The secretariat's list (the API's default order).
+            models.Index(fields=["-created_at", "-id"], name="alert_list_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -9,12 +9,12 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from alliance_portal.downloads import file_download
 from alliance_portal.errors import ConflictError, NotAllowed
-from alliance_portal.markdown import render as render_markdown
 from members.views.access import actor_for, service_refused
 
 from .. import services
@@ -42,11 +42,18 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     return render(request, "notices/notice_list.html", context)
 
 
-def in_language(zh: str, en: str) -> tuple[str, bool]:
-    """The text in the page's language, or the other one with a flag saying so."""
+def body_in_language(notice: Notice) -> tuple[SafeString, bool]:
+    """The stored HTML of the body in the page's language, or of the other one with a flag saying so: no Markdown
+    is rendered on a read."""
     chinese = (translation.get_language() or "zh-hans").startswith("zh")
-    first, second = (zh, en) if chinese else (en, zh)
-    return (first, False) if first.strip() else (second, bool(second.strip()))
+    first, second = ("zh", "en") if chinese else ("en", "zh")
+    if getattr(notice, f"body_{first}").strip():
+        html, other_language = getattr(notice, f"body_html_{first}"), False
+    elif getattr(notice, f"body_{second}").strip():
+        html, other_language = getattr(notice, f"body_html_{second}"), True
+    else:
+        html, other_language = "", False
+    return mark_safe(html), other_language  # noqa: S308  # nosec B308, B703  # sanitised when stored (Notice.save)
 
 
 def _public_notice(pk: int) -> Notice | None:
@@ -65,7 +72,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         notice = visible_notice(request, pk)
         services.notice_mark_read(notice=notice, user=request.user)
     membership = membership_for(request.user)
-    body, other_language = in_language(notice.body_zh, notice.body_en)
+    body_html, other_language = body_in_language(notice)
     acknowledgement = None
     if membership is not None:
         acknowledgement = (
@@ -75,7 +82,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     context = {
         "notice": notice,
-        "body_html": render_markdown(body),
+        "body_html": body_html,
         "other_language": other_language,
         "attachments": list(notice.attachments.all()),
         "acknowledgement": acknowledgement,

@@ -131,17 +131,22 @@ class SeesPrivatePart(permissions.BasePermission):
 # --- shared serializers -------------------------------------------------------------------------------------
 
 
+# What a row shows of an organisation or a site it names (list pages read only these columns of the joined rows).
+BRIEF_ORGANISATION = ["slug", "name_zh", "name_en"]
+BRIEF_SITE = ["name_zh", "name_en", "province", "city", "city_en"]
+
+
 class OrganisationBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
-        fields = ["slug", "name_zh", "name_en"]
+        fields = list(BRIEF_ORGANISATION)
         read_only_fields = fields
 
 
 class SiteBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Site
-        fields = ["id", "name_zh", "name_en", "province", "city", "city_en"]
+        fields = ["id", *BRIEF_SITE]
         read_only_fields = fields
 
 

@@ -11,13 +11,16 @@ from alliance_portal.api import CreateWithOutputMixin, ETagRetrieveMixin, ListWi
 from alliance_portal.api_auth import HasScope, get_caller
 from alliance_portal.api_schema import PortalAutoSchema
 from alliance_portal.errors import StrOrPromise
+from alliance_portal.flat import defer_all_but, per_request
 from alliance_portal.idempotency import IdempotentCreateMixin, idempotent
+from members.models import Organisation
 
 from .. import services
 from ..filters import CommitmentFilter
 from ..models import Commitment, SupplyRequest, Unit
 from ..selectors import logistics_members
 from .access import (
+    BRIEF_ORGANISATION,
     CanWriteSupply,
     ConflictSerializer,
     IsSupplier,
@@ -78,7 +81,12 @@ class CommitmentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTION_CHOICES)))
     def get_allowed_actions(self, obj) -> list[str]:
-        return services.allowed_commitment_actions(obj, get_caller(self.context["request"]).actor)
+        # The same for every commitment of one status between one fab and one supplier, for this caller.
+        allowed = per_request(self, "actions", dict)
+        key = (obj.status, obj.request.organisation_id, obj.supplier_id)
+        if key not in allowed:
+            allowed[key] = services.allowed_commitment_actions(obj, get_caller(self.context["request"]).actor)
+        return list(allowed[key])
 
 
 class CommitmentWriteSerializer(serializers.ModelSerializer):
@@ -171,7 +179,15 @@ class CommitmentViewSet(
     schema = PortalAutoSchema()
 
     def get_queryset(self):
-        return visible_commitments(get_caller(self.request))
+        commitments = visible_commitments(get_caller(self.request))
+        if self.action == "list":
+            # What a row shows of its request and of the two organisations (CommitmentSerializer), nothing more.
+            commitments = commitments.defer(
+                *defer_all_but("request", SupplyRequest, ["organisation", "material", "unit"]),
+                *defer_all_but("request__organisation", Organisation, BRIEF_ORGANISATION),
+                *defer_all_but("supplier", Organisation, BRIEF_ORGANISATION),
+            )
+        return commitments
 
     def get_permissions(self):
         permissions = super().get_permissions()

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from alliance_portal.api import OutputSerializer
 from alliance_portal.api_auth import get_caller
+from alliance_portal.flat import per_request
 from members.models import MaterialCategory, RiskLevel, Site
 
 from .. import priority, services
@@ -108,28 +109,53 @@ class SupplyRequestSerializer(serializers.ModelSerializer):
             for name in PRIVATE_REQUEST_FIELDS
         }
 
+    # A page's requests share few distinct parts (a risk level, a number of days): each part is put in words once
+    # per request, and each distinct list of parts once (priority.describe_part goes through gettext).
+    def _described(self, part: dict) -> str:
+        described = per_request(self, "parts", dict)
+        key = (part["factor"], repr(part["value"]), part["points"], part.get("reported_on"))
+        if key not in described:
+            described[key] = priority.describe_part(part)
+        return described[key]
+
     def get_priority_explanation(self, obj) -> str:
-        return priority.explain(obj.priority_parts)
+        explained = per_request(self, "explanations", dict)
+        key = repr(obj.priority_parts)
+        if key not in explained:
+            explained[key] = priority.explain(obj.priority_parts, describe=self._described)
+        return explained[key]
 
     @extend_schema_field(PriorityPartSerializer(many=True))
     def get_priority_parts(self, obj) -> list[dict]:
         parts = []
         for part in obj.priority_parts:
             # describe_part() says "high-risk area +40"; the points have their own field.
-            label = priority.describe_part(part).rpartition(" ")[0]
+            label = self._described(part).rpartition(" ")[0]
             parts.append({"factor": part["factor"], "value": part["value"], "points": part["points"], "label": label})
         return parts
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=S.choices)))
     def get_allowed_transitions(self, obj) -> list[str]:
-        return services.allowed_transitions(obj, get_caller(self.context["request"]).actor)
+        # The same for every request of one status and one fab, for this caller.
+        allowed = per_request(self, "transitions", dict)
+        key = (obj.status, obj.organisation_id)
+        if key not in allowed:
+            allowed[key] = services.allowed_transitions(obj, self._caller().actor)
+        return list(allowed[key])
 
     def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not sees_private_part(get_caller(self.context["request"]), instance):
+        return self.flat_row(instance, super().to_representation(instance))
+
+    def flat_row(self, instance, data: dict) -> dict:
+        """A row finished for the caller (alliance_portal.flat): the private part only for the fab and the
+        secretariat."""
+        if not sees_private_part(self._caller(), instance):
             for name in PRIVATE_REQUEST_FIELDS:
                 data.pop(name, None)
         return data
+
+    def _caller(self):
+        return per_request(self, "caller", lambda: get_caller(self.context["request"]))
 
 
 class SupplyRequestWriteSerializer(serializers.ModelSerializer):

@@ -11,14 +11,18 @@ from alliance_portal.api import ConditionalUpdateMixin, CreateWithOutputMixin, L
 from alliance_portal.api_auth import HasScope, get_caller
 from alliance_portal.api_schema import PortalAutoSchema
 from alliance_portal.errors import StrOrPromise
+from alliance_portal.flat import defer_all_but
 from alliance_portal.idempotency import IdempotentCreateMixin, idempotent
 from alliance_portal.pagination import UncountedPagination
+from members.models import Organisation, Site
 from members.rules import require_secretariat
 
 from .. import selectors, services
 from ..filters import SupplyRequestFilter
 from ..models import SupplyRequest
 from .access import (
+    BRIEF_ORGANISATION,
+    BRIEF_SITE,
     CanWriteSupply,
     ConflictSerializer,
     IsFab,
@@ -102,7 +106,14 @@ class SupplyRequestViewSet(
     schema = PortalAutoSchema()
 
     def get_queryset(self):
-        return visible_requests(get_caller(self.request))
+        requests = visible_requests(get_caller(self.request))
+        if self.action == "list":
+            # What a row shows of the fab and the site (SupplyRequestSerializer), nothing more.
+            requests = requests.defer(
+                *defer_all_but("organisation", Organisation, BRIEF_ORGANISATION),
+                *defer_all_but("site", Site, BRIEF_SITE),
+            )
+        return requests
 
     def get_serializer_class(self):
         if getattr(self, "action", None) in ("update", "partial_update"):

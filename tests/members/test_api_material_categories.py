@@ -78,4 +78,4 @@ def test_list_query_count_does_not_grow_with_rows(org_viewer):
     MaterialCategoryFactory.create_batch(27)
 
     assert query_count(client, LIST) == few
-    assert client.get(LIST).json()["count"] == MaterialCategory.objects.count()
+    assert len(client.get(LIST, {"page_size": 200}).json()["results"]) == MaterialCategory.objects.count()

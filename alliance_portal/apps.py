@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AlliancePortalConfig(AppConfig):
+    name = "alliance_portal"
+
+    def ready(self) -> None:
+        # The API-key cache forgets a key when it or its organisation changes, in every process (web, admin,
+        # Celery), whether or not it ever serves the API.
+        from . import key_cache  # noqa: F401

@@ -1,0 +1,224 @@
+"""API list rows made cheaply from the same output serializer the detail uses, with the same JSON.
+
+DRF serialises a list row by row and field by field through generic machinery (`get_attribute` with its error
+handling, a nested serializer per relation, `to_representation` for values that are already JSON). A list page
+compiles its output serializer once per request into a plan, one step per field:
+
+- a plain attribute whose value is already what JSON needs (a `str` for a CharField, an `int`, a `bool`, `None`)
+  is copied as it is; any other value goes through the field's own `to_representation`, so the JSON is the same;
+- a nested serializer (one or many) is compiled the same way and applied to the related row(s);
+- a SerializerMethodField calls the serializer's method; a method keeps what it computed for the page (labels,
+  the caller) with `per_request`, in the request's context;
+- anything else (related fields, a source that is a dotted path or `*`) takes DRF's own path for that field.
+
+A serializer that overrides `to_representation` must say how its rows are finished with `flat_row(instance, row)`
+(e.g. removing the private part for other callers); without it the list falls back to DRF's own serialisation.
+The plan (with its serializer instances) is built once per thread and serializer class, and given each request's
+context and page (`root._context`, `root.instance`): a serializer's fields must not keep request state on `self`
+(a `get_fields` that narrows an input field's queryset to the caller is harmless: lists only read).
+`tests/test_api_list_shapes.py` compares every list's JSON with DRF's own, per kind of caller.
+"""
+
+import datetime
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from rest_framework import ISO_8601, serializers
+from rest_framework import fields as drf_fields
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
+from rest_framework.settings import api_settings
+
+# Values of these field classes that are already of the JSON type are copied as they are.
+_AS_IS = {
+    drf_fields.CharField: str,
+    drf_fields.EmailField: str,
+    drf_fields.URLField: str,
+    drf_fields.SlugField: str,
+    drf_fields.IntegerField: int,
+    drf_fields.BooleanField: bool,
+    drf_fields.ReadOnlyField: object,
+}
+
+# Set to False (tests) to serialise every list the DRF way, to compare.
+ENABLED = True
+
+Row = Callable[[Any], dict]
+
+
+def _overrides_representation(serializer: serializers.BaseSerializer) -> bool:
+    return type(serializer).to_representation is not serializers.Serializer.to_representation
+
+
+def compile_serializer(serializer: serializers.Serializer) -> Row | None:
+    """A function making the row of one instance as `serializer.to_representation` would, or None when this
+    serializer cannot be compiled (it finishes its rows itself, without `flat_row`)."""
+    finish = getattr(serializer, "flat_row", None)
+    if _overrides_representation(serializer) and finish is None:
+        return None
+    steps: list[tuple[str, Callable[[Any], Any]]] = []
+    for field in serializer._readable_fields:
+        step = _compile_field(field)
+        if step is None:
+            return None
+        steps.append((str(field.field_name), step))
+
+    def row(instance) -> dict:
+        data = {}
+        for name, step in steps:
+            try:
+                data[name] = step(instance)
+            except SkipField:
+                continue
+        return finish(instance, data) if finish is not None else data
+
+    return row
+
+
+def _slow(field: drf_fields.Field) -> Callable[[Any], Any]:
+    """DRF's own path for one field (Serializer.to_representation's loop body)."""
+
+    def step(instance):
+        attribute = field.get_attribute(instance)  # may raise SkipField
+        check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+        return None if check_for_none is None else field.to_representation(attribute)
+
+    return step
+
+
+def _related(field: drf_fields.Field) -> Callable[[Any], Any]:
+    """The related row(s) of a nested serializer: its source walked with getattr; where that fails (a missing
+    link), DRF's own get_attribute decides (None, a default, or leaving the key out)."""
+    attrs = field.source_attrs
+
+    def related(instance):
+        value = instance
+        try:
+            for attr in attrs:
+                value = getattr(value, attr)
+        except models.ObjectDoesNotExist:
+            return None
+        except (AttributeError, KeyError):
+            return field.get_attribute(instance)
+        return value
+
+    return related
+
+
+def _all(value) -> Iterable:
+    return value.all() if isinstance(value, models.manager.BaseManager) else value
+
+
+def _none_or(child: Row, value) -> dict | None:
+    return None if value is None else child(value)
+
+
+def _compile_field(field: drf_fields.Field) -> Callable[[Any], Any] | None:
+    if isinstance(field, serializers.SerializerMethodField):
+        method = getattr(field.parent, field.method_name)
+        return method
+    single = len(field.source_attrs) == 1 and field.source != "*"
+    if isinstance(field, serializers.BaseSerializer):
+        many = isinstance(field, serializers.ListSerializer)
+        nested = getattr(field, "child", None) if many else field
+        child = compile_serializer(nested) if isinstance(nested, serializers.Serializer) else None
+        if child is None or field.source == "*":
+            return None
+        related = _related(field)
+        if many:
+            return lambda instance: [child(item) for item in _all(related(instance))]
+        return lambda instance: _none_or(child, related(instance))
+    json_type = _AS_IS.get(type(field))
+    if not single or isinstance(field, serializers.RelatedField | serializers.ManyRelatedField):
+        return _slow(field)
+    name = field.source_attrs[0]
+    slow = _slow(field)
+    to_representation: Callable[[Any], Any] = field.to_representation
+    if _plain_iso_datetime(field):
+        to_representation = _iso_datetime(field)
+
+    def plain(instance):
+        try:
+            value = instance.__dict__[name]
+        except (KeyError, AttributeError):
+            return slow(instance)  # a property, a method, a deferred column: as DRF does
+        if value is None:
+            return None
+        if json_type is not None and (json_type is object or type(value) is json_type):
+            return value
+        return to_representation(value)
+
+    return plain
+
+
+# The compiled plans of this thread, by serializer class: DRF builds a ModelSerializer's fields anew for every
+# instance (from the model's metadata), which costs more than a page's rows. A plan is built once per thread and
+# given each request's context and rows (the fields read them through their root: `self.context`, `self.parent`).
+_plans = threading.local()
+
+
+def _plan(serializer_class: type[serializers.BaseSerializer], instances, context: dict):
+    plans = _plans.__dict__.setdefault("by_class", {})
+    if serializer_class not in plans:
+        root = serializer_class(many=True, context=context)
+        child = getattr(root, "child", None)
+        row = compile_serializer(child) if isinstance(child, serializers.Serializer) else None
+        plans[serializer_class] = (root, row)
+    root, row = plans[serializer_class]
+    root._context = context
+    root.instance = instances
+    return row
+
+
+def _plain_iso_datetime(field: drf_fields.Field) -> bool:
+    """A DateTimeField answered in ISO 8601 in the current time zone: DRF asks for the time zone per value."""
+    if type(field) is not drf_fields.DateTimeField or hasattr(field, "timezone") or not settings.USE_TZ:
+        return False
+    output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
+    return isinstance(output_format, str) and output_format.lower() == ISO_8601
+
+
+def _iso_datetime(field: drf_fields.Field) -> Callable[[Any], Any]:
+    """DateTimeField.to_representation with the current time zone looked up once per page (DRF looks it up for
+    every value); anything but an aware datetime goes to the field itself."""
+
+    def to_representation(value):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            try:
+                text = value.astimezone(_plans.timezone).isoformat()
+            except OverflowError:
+                return field.to_representation(value)
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return field.to_representation(value)
+
+    return to_representation
+
+
+def list_data(serializer_class: type[serializers.BaseSerializer], instances: Sequence, context: dict) -> list:
+    """The rows of `instances` as `serializer_class(instances, many=True, context=context).data` would be."""
+    row = _plan(serializer_class, instances, context) if ENABLED else None
+    _plans.timezone = timezone.get_current_timezone()
+    if row is None:
+        return serializer_class(instances, many=True, context=context).data
+    return [row(instance) for instance in instances]
+
+
+def per_request(serializer: serializers.BaseSerializer, name: str, compute: Callable[[], Any]) -> Any:
+    """A value kept for the rest of the request (in its context; one serializer serves a whole page, and its plan
+    serves every request of its thread)."""
+    cache = serializer.context.setdefault("_flat_per_request", {})
+    key = (id(serializer), name)
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def defer_all_but(prefix: str, model: type[models.Model], keep: Iterable[str]) -> list[str]:
+    """The `defer()` names of the columns of a joined row (`prefix__column`) that a list row does not show: a list
+    page reads 50 joined rows, and a partner's description or a request's JSON parts cost to read and to decode."""
+    kept = {"id", *keep}
+    return [f"{prefix}__{field.name}" for field in model._meta.concrete_fields if field.name not in kept]
