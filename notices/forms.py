@@ -64,10 +64,16 @@ class NoticeForm(forms.Form):
     body_zh = forms.CharField(
         label=_("Text (Chinese)"),
         required=False,
+        max_length=Notice._meta.get_field("body_zh").max_length,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("Markdown: **bold**, lists, [links](https://…). HTML and scripts are removed."),
     )
-    body_en = forms.CharField(label=_("Text (English)"), required=False, widget=forms.Textarea(attrs={"rows": 10}))
+    body_en = forms.CharField(
+        label=_("Text (English)"),
+        required=False,
+        max_length=Notice._meta.get_field("body_en").max_length,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
     category = forms.ChoiceField(label=_("Category"), choices=Notice.Category.choices)
     audience_kind = forms.ChoiceField(
         label=_("Audience"), choices=Notice.Audience.choices, widget=forms.RadioSelect, initial=Notice.Audience.ALL

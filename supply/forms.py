@@ -62,8 +62,19 @@ class SupplyRequestForm(forms.ModelForm):
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         _model_choices(self, "site").queryset = organisation.sites.filter(is_active=True).order_by("name_zh")
-        _model_choices(self, "category").queryset = _material_categories()
-        self.fields["un_number"].widget.attrs["placeholder"] = "UN1017"
+        categories = _model_choices(self, "category")
+        categories.queryset = _material_categories()
+        # Which categories need a UN number, said to the page at once: static/js/forms.js marks the field required
+        # as soon as one is chosen. The rule itself is SupplyRequest.clean(), checked with the form's other fields.
+        hazardous = [str(c.pk) for c in categories.queryset if c.hazardous]
+        categories.widget.attrs["data-hazardous"] = " ".join(hazardous)
+        un_number = self.fields["un_number"]
+        un_number.required_when = "hazardous"  # type: ignore[attr-defined]  # read by includes/form_field.html
+        un_number.widget.attrs.update({"placeholder": "UN1017", "data-required-if-hazardous": "id_category"})
+        if str(self["category"].value() or "") in hazardous:
+            un_number.widget.attrs.update({"required": True, "aria-required": "true"})
+        # Today at the earliest: the browser's date picker greys out the past (the model refuses it).
+        self.fields["needed_by"].widget.attrs["min"] = timezone.localdate().isoformat()
 
     def clean_un_number(self) -> str:
         return (self.cleaned_data.get("un_number") or "").strip().upper().replace(" ", "")
