@@ -22,7 +22,11 @@ def typed_text_fields():
                     yield key, field
 
 
-@pytest.mark.parametrize(("key", "field"), list(typed_text_fields()), ids=lambda v: ".".join(v) if isinstance(v, tuple) else "")
+def _id(value) -> str:
+    return ".".join(value) if isinstance(value, tuple) else value if isinstance(value, str) else ""
+
+
+@pytest.mark.parametrize(("key", "field"), list(typed_text_fields()), ids=_id)
 def test_every_typed_text_field_has_an_enforced_limit(key, field):
     assert field.max_length, f"{'.'.join(key)} has no max_length"
     if isinstance(field, models.TextField):
@@ -52,10 +56,12 @@ def typed_form_fields():
             if not issubclass(form, forms.BaseForm) or form.__module__ != module_name:
                 continue
             for name, field in form.base_fields.items():
-                if type(field) is forms.CharField and not isinstance(field.widget, forms.PasswordInput | forms.HiddenInput):
+                if type(field) is forms.CharField and not isinstance(
+                    field.widget, forms.PasswordInput | forms.HiddenInput
+                ):
                     yield f"{module_name}.{form.__name__}.{name}", field
 
 
-@pytest.mark.parametrize(("where", "field"), list(typed_form_fields()), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(("where", "field"), list(typed_form_fields()), ids=_id)
 def test_every_typed_form_field_has_a_limit(where, field):
     assert field.max_length, f"{where} has no max_length: the box takes any length"

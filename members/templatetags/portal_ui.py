@@ -69,7 +69,7 @@ _TEXT_WIDGETS = {"text", "textarea"}
 
 @register.filter
 def length_hint(bound_field: BoundField) -> str:
-    """"At most N characters." for a free-text field with a limit (the box's maxlength says it to the browser)."""
+    """ "At most N characters." for a free-text field with a limit (the box's maxlength says it to the browser)."""
     limit = getattr(bound_field.field, "max_length", None)
     if not limit or bound_field.widget_type not in _TEXT_WIDGETS:
         return ""

@@ -96,7 +96,9 @@ def test_a_needed_by_date_today_is_accepted_and_earns_its_points(client_for, org
 def test_the_past_date_message_reads_in_chinese(client_for, org_member, fab_site):
     client = client_for(org_member)
     yesterday = TODAY() - timedelta(days=1)
-    response = client.post(NEW, form_data(fab_site, needed_by=yesterday.isoformat()), headers={"Accept-Language": "zh-hans"})
+    response = client.post(
+        NEW, form_data(fab_site, needed_by=yesterday.isoformat()), headers={"Accept-Language": "zh-hans"}
+    )
     message = " ".join(response.context["form"].errors["needed_by"])
     assert yesterday.isoformat() in message
     with translation.override("zh-hans"):
