@@ -176,6 +176,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
 LANGUAGE_CODE = "zh-hans"
+# Our number formats first (alliance_portal/formats/zh_Hans: 20,000 rather than 20000), then Django's.
+FORMAT_MODULE_PATH = ["alliance_portal.formats"]
 LANGUAGES = [("zh-hans", _("Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600

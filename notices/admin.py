@@ -11,7 +11,7 @@ and the audience count.
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from alliance_portal.admin_tools import HistoryAdmin, ServiceRefusalsAsMessagesMixin, admin_actor, adopt, apply_to_each
 
@@ -87,7 +87,7 @@ class NoticeAdminForm(forms.ModelForm):
 class NoticeAdmin(ServiceRefusalsAsMessagesMixin, HistoryAdmin):
     form = NoticeAdminForm
     list_display = [
-        "title",
+        "notice_title",
         "category",
         "status",
         "audience_kind",
@@ -178,6 +178,10 @@ class NoticeAdmin(ServiceRefusalsAsMessagesMixin, HistoryAdmin):
     def _each(self, request, queryset, service, success) -> None:
         actor = admin_actor(request)
         apply_to_each(self, request, queryset, lambda notice: service(actor=actor, notice=notice), success)
+
+    @admin.display(description=pgettext_lazy("notice", "title"), ordering="title_zh")
+    def notice_title(self, obj):
+        return obj.title
 
     @admin.action(description=_("Publish now"))
     def publish_now(self, request, queryset):

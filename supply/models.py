@@ -179,7 +179,7 @@ class SupplyRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.material} × {self.quantity.normalize():f} {self.unit}"
+        return f"#{self.pk} {self.material} × {self.quantity.normalize():f} {self.get_unit_display()}"
 
     def clean(self) -> None:
         """The request's own rules, known from its fields alone, so that a form says them all in its first round:
