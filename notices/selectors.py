@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from members.models import Contact, Organisation
 
@@ -135,7 +135,13 @@ def acknowledgement_report(notice: Notice) -> AckReport:
     audience = notice_audience(notice)
     in_audience = Acknowledgement.objects.filter(notice=notice, organisation__in=audience.values("pk"))
     acknowledgements = list(in_audience.select_related("organisation", "user", "api_key").order_by("at"))
-    missing = list(unacknowledged_organisations(notice).order_by("province", "name_en"))
+    # Each with the contacts who receive alerts (phone, email), so the secretariat can chase them: one more query.
+    alert_contacts = Contact.objects.filter(receives_alerts=True).order_by("-is_primary", "name")
+    missing = list(
+        unacknowledged_organisations(notice)
+        .prefetch_related(Prefetch("contacts", queryset=alert_contacts, to_attr="alert_contacts"))
+        .order_by("province", "name_en")
+    )
     return AckReport(
         audience=len(acknowledgements) + len(missing),
         acknowledged=len(acknowledgements),

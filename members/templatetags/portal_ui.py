@@ -74,3 +74,15 @@ def length_hint(bound_field: BoundField) -> str:
     if not limit or bound_field.widget_type not in _TEXT_WIDGETS:
         return ""
     return ngettext("At most %(limit)d character.", "At most %(limit)d characters.", limit) % {"limit": limit}
+
+
+@register.filter
+def percent_of(value, total) -> int:
+    """Whole per cent of `total` that `value` is, 0 to 100 (for a bar's width class `pct-N`); 0 when total is 0."""
+    try:
+        done, whole = float(value or 0), float(total or 0)
+    except (TypeError, ValueError):
+        return 0
+    if whole <= 0:
+        return 0
+    return max(0, min(100, int(done * 100 // whole)))
