@@ -467,3 +467,6 @@ ALERT_SECRETARIAT_EMAILS = env_list("ALERT_SECRETARIAT_EMAILS", [])
 # Notices asking for acknowledgement: organisations missing after this many hours are reminded once, and after as
 # long again escalated to the secretariat once.
 NOTICE_ACK_REMINDER_HOURS = env_int("NOTICE_ACK_REMINDER_HOURS", 24)
+# A publication that reaches more organisations than this is confirmed by a person, who is shown how many (the web
+# page and the admin action; notices.services.reach_to_confirm).
+NOTICE_CONFIRM_REACH_ABOVE = env_int("NOTICE_CONFIRM_REACH_ABOVE", 5)

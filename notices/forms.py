@@ -151,6 +151,8 @@ class PublishForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
+    # The number of organisations the person was shown and confirmed (notices.services.reach_to_confirm); 0 before.
+    confirmed_reach = forms.IntegerField(required=False, min_value=0, max_value=10**6, widget=forms.HiddenInput)
 
     def clean(self):
         cleaned = super().clean()
