@@ -170,9 +170,15 @@ class PublishForm(forms.Form):
 
 
 class NoticeFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=100, help_text=_("Words of the title or the text.")
+    )
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", _("All categories")), *Notice.Category.choices], required=False
     )
 
     def category_value(self) -> str:
         return self.cleaned_data.get("category", "") if self.is_valid() else ""
+
+    def search_value(self) -> str:
+        return (self.cleaned_data.get("q") or "").strip() if self.is_valid() else ""

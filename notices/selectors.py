@@ -89,13 +89,32 @@ def visible_notices(*, organisation: Organisation | None, is_staff: bool = False
     return notices.filter(addressed_to(organisation), status__in=[N.PUBLISHED, N.ARCHIVED])
 
 
+def search_notices(notices: QuerySet[Notice], q: str) -> QuerySet[Notice]:
+    """Notices whose title or text, in either language, holds every word of `q` (one query)."""
+    for word in q.split()[:5]:
+        notices = notices.filter(
+            Q(title_zh__icontains=word)
+            | Q(title_en__icontains=word)
+            | Q(body_zh__icontains=word)
+            | Q(body_en__icontains=word)
+        )
+    return notices
+
+
 def notice_list(
-    *, organisation: Organisation | None, user: User | AnonymousUser, is_staff: bool = False, category: str = ""
+    *,
+    organisation: Organisation | None,
+    user: User | AnonymousUser,
+    is_staff: bool = False,
+    category: str = "",
+    q: str = "",
 ) -> QuerySet[Notice]:
     """The published notices for a member's list, pinned first then newest, with `is_read` and `acknowledged`."""
     notices = visible_notices(organisation=organisation, is_staff=is_staff).filter(status=N.PUBLISHED)
     if category:
         notices = notices.filter(category=category)
+    if q:
+        notices = search_notices(notices, q)
     return with_flags(notices, organisation=organisation, user=user).order_by("-pinned", "-published_at", "-pk")
 
 

@@ -188,6 +188,12 @@ class CapacityForm(forms.Form):
 
 
 class SupplierQueueFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Material, UN number, fab, site or city, or the request's number."),
+    )
     category = forms.ModelChoiceField(
         label=_("Material category"),
         required=False,
@@ -202,7 +208,7 @@ class SupplierQueueFilterForm(forms.Form):
 
     def filters(self) -> dict:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        return {"category": data.get("category")}
+        return {"category": data.get("category"), "q": (data.get("q") or "").strip()}
 
 
 OPEN = [(value, label) for value, label in SupplyRequest.Status.choices if value in SupplyRequestQuerySet.OPEN_STATUSES]
@@ -210,6 +216,12 @@ YES_NO = [("", _("Any")), ("yes", _("Stale only")), ("no", _("Fresh only"))]
 
 
 class SecretariatQueueFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Material, UN number, fab, site or city, or the request's number."),
+    )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All open")), *OPEN])
     category = forms.ModelChoiceField(
         label=_("Material category"),
@@ -237,6 +249,7 @@ class SecretariatQueueFilterForm(forms.Form):
             "risk_level": data.get("risk_level") or "",
             "urgency": data.get("urgency") or "",
             "stale": {"yes": True, "no": False}.get(data.get("stale") or ""),
+            "q": (data.get("q") or "").strip(),
         }
 
 

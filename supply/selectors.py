@@ -111,7 +111,33 @@ def _supplied_category_ids(supplier: Organisation) -> QuerySet[Any, Any]:
     return Organisation.categories_supplied.through.objects.filter(organisation=supplier).values("materialcategory_id")
 
 
-def supplier_queue(*, supplier: Organisation, category: MaterialCategory | None = None) -> QuerySet[SupplyRequest]:
+def search_requests(requests: QuerySet[SupplyRequest], q: str) -> QuerySet[SupplyRequest]:
+    """Requests matching every word of `q` (any part of: the material, its specification, UN number, category, the
+    fab, the delivery site and city; "#12" or "12" is also the request's number). One query, whatever the words."""
+    for word in q.split()[:5]:
+        number = word.removeprefix("#")
+        match = (
+            Q(material__icontains=word)
+            | Q(specification__icontains=word)
+            | Q(un_number__icontains=word)
+            | Q(category__name_zh__icontains=word)
+            | Q(category__name_en__icontains=word)
+            | Q(organisation__name_zh__icontains=word)
+            | Q(organisation__name_en__icontains=word)
+            | Q(site__name_zh__icontains=word)
+            | Q(site__name_en__icontains=word)
+            | Q(site__city__icontains=word)
+            | Q(site__city_en__icontains=word)
+        )
+        if number.isdigit() and len(number) < 10:
+            match |= Q(pk=int(number))
+        requests = requests.filter(match)
+    return requests
+
+
+def supplier_queue(
+    *, supplier: Organisation, category: MaterialCategory | None = None, q: str = ""
+) -> QuerySet[SupplyRequest]:
     """Approved requests in the supplier's categories that still have something open, highest priority first."""
     requests = (
         SupplyRequest.objects.queue()
@@ -120,6 +146,8 @@ def supplier_queue(*, supplier: Organisation, category: MaterialCategory | None 
     )
     if category is not None:
         requests = requests.filter(category=category)
+    if q:
+        requests = search_requests(requests, q)
     return with_risk_level(requests)
 
 
@@ -157,9 +185,12 @@ def secretariat_queue(
     risk_level: str = "",
     urgency: str = "",
     stale: bool | None = None,
+    q: str = "",
 ) -> QuerySet[SupplyRequest]:
     """Every open request (submitted and approved), highest priority first, narrowed by the filters given."""
     requests = SupplyRequest.objects.queue().select_related(*REQUEST_JOINS)
+    if q:
+        requests = search_requests(requests, q)
     if status:
         requests = requests.filter(status=status)
     if category is not None:

@@ -82,6 +82,8 @@ def manage(request: HttpRequest) -> HttpResponse:
     notices = Notice.objects.order_by("-created_at", "-pk")
     if category := form.category_value():
         notices = notices.filter(category=category)
+    if q := form.search_value():
+        notices = selectors.search_notices(notices, q)
     status = request.GET.get("status", "")
     if status in N.values:
         notices = notices.filter(status=status)
