@@ -1,6 +1,6 @@
 """Reads of notices that several doors need: who a notice reaches, which notices a member sees, the report."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -141,7 +141,7 @@ def unacknowledged_organisations(notice: Notice) -> QuerySet[Organisation]:
 class AckReport:
     audience: int
     acknowledged: int
-    missing: list[Organisation]
+    missing: Sequence[Organisation]
     acknowledgements: list[Acknowledgement]
 
     @property

@@ -189,10 +189,12 @@ class SupplyRequest(models.Model):
         category = self.category if self.category_id is not None else None
         if category is not None and category.hazardous and not self.un_number:
             errors.setdefault("un_number", []).append(
-                _("%(category)s are hazardous goods: give the UN number.") % {"category": category.name}
+                str(_("%(category)s are hazardous goods: give the UN number.") % {"category": category.name})
             )
         if category is not None and category.group != MaterialCategory.Group.MATERIAL:
-            errors.setdefault("category", []).append(_("Supply requests are for IC materials; donations are separate."))
+            errors.setdefault("category", []).append(
+                str(_("Supply requests are for IC materials; donations are separate."))
+            )
         problem = needed_by_problem(self.needed_by) if self.status == self.Status.DRAFT else None
         if problem:
             errors.setdefault("needed_by", []).append(problem)

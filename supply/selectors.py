@@ -6,7 +6,7 @@ Every list here is built so that a page of it costs the same number of queries w
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -111,7 +111,10 @@ def _supplied_category_ids(supplier: Organisation) -> QuerySet[Any, Any]:
     return Organisation.categories_supplied.through.objects.filter(organisation=supplier).values("materialcategory_id")
 
 
-def search_requests(requests: QuerySet[SupplyRequest], q: str) -> QuerySet[SupplyRequest]:
+_Requests = TypeVar("_Requests", bound=QuerySet[SupplyRequest])
+
+
+def search_requests(requests: _Requests, q: str) -> _Requests:
     """Requests matching every word of `q` (any part of: the material, its specification, UN number, category, the
     fab, the delivery site and city; "#12" or "12" is also the request's number). One query, whatever the words."""
     for word in q.split()[:5]:

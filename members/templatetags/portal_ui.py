@@ -8,6 +8,8 @@ from django.forms.boundfield import BoundWidget
 from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
 
+from alliance_portal import formatting
+
 register = template.Library()
 
 _WIDGET_CLASS = {
@@ -86,3 +88,15 @@ def percent_of(value, total) -> int:
     if whole <= 0:
         return 0
     return max(0, min(100, int(done * 100 // whole)))
+
+
+@register.filter
+def money(value, currency) -> str:
+    """{{ pledge.amount|money:pledge.currency }} → "1,200.50 元" (alliance_portal.formatting)."""
+    return formatting.money(value, currency)
+
+
+@register.filter
+def number(value) -> str:
+    """A quantity grouped for the reader's language without trailing zeros: 20000.000 → "20,000"."""
+    return formatting.quantity(value)
