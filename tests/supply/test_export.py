@@ -68,3 +68,39 @@ def test_commitments_export_respects_the_filters(client_for, secretariat, commit
 def test_only_staff_export(client_for, org_admin):
     response = client_for(org_admin).get(reverse("admin:supply_supplyrequest_export"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+# --- the secretariat's queue page: the same export, of what the page's filters and search select ------------------
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_queue_page_exports_what_it_shows(client_for, secretariat, approved, file_format):
+    from .factories import SupplyRequestFactory
+
+    SupplyRequestFactory(material="Argon 6N", category=category_of("gas"))
+    client = client_for(secretariat)
+    page = client.get(reverse("supply:secretariat_queue"), {"q": "photoresist"}).content.decode()
+    link = reverse("supply:secretariat_export", args=[file_format]) + "?q=photoresist"
+    assert link in page
+
+    response = client.get(link)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    if file_format == "csv":
+        rows = csv_rows(response)
+        materials = [dict(zip(rows[0], row, strict=True))["material"] for row in rows[1:]]
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        materials = [dict(zip(values[0], row, strict=True))["material"] for row in values[1:]]
+    assert materials == [approved.material]
+
+
+def test_an_unknown_export_format_is_a_404(client_for, secretariat):
+    assert client_for(secretariat).get("/supply/secretariat/export.pdf").status_code == 404
+
+
+def category_of(code):
+    from .factories import category
+
+    return category(code)
