@@ -143,7 +143,6 @@ def notice_set_pinned(*, actor: Actor, notice: Notice, pinned: bool) -> Notice:
     return notice
 
 
-@transaction.atomic
 def reach_to_confirm(notice: Notice) -> int | None:
     """How many organisations publishing this notice reaches, when that is more than a handful
     (NOTICE_CONFIRM_REACH_ABOVE) and a person must confirm the number first; None when no confirmation is needed."""
@@ -151,6 +150,7 @@ def reach_to_confirm(notice: Notice) -> int | None:
     return reach if reach > settings.NOTICE_CONFIRM_REACH_ABOVE else None
 
 
+@transaction.atomic
 def notice_publish(
     *, actor: Actor, notice: Notice, at: datetime | None = None, confirmed_reach: int | None = None
 ) -> Notice:

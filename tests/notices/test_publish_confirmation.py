@@ -135,3 +135,13 @@ def test_the_rule_is_the_services(secretariat, many):
     assert refused.value.code == "confirm_reach" and refused.value.extra == {"reach": many}
     # A program has no person to ask.
     services.notice_publish(actor=secretariat_actor, notice=notice)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publishing_is_one_transaction_outside_a_test_transaction(secretariat, settings, org):
+    """As on a server (no transaction around the test): the publication and its event commit together."""
+    settings.NOTICE_CONFIRM_REACH_ABOVE = 5
+    notice = make_notice(status="draft", audience_kind="organisations", organisations=[org])
+    services.notice_publish(actor=actor_for_user(secretariat), notice=notice, confirmed_reach=0)
+    notice.refresh_from_db()
+    assert notice.status == Notice.Status.PUBLISHED
