@@ -178,6 +178,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
 LANGUAGE_CODE = "zh-hans"
+# Our number formats first (alliance_portal/formats/zh_Hans: 20,000 rather than 20000), then Django's.
+FORMAT_MODULE_PATH = ["alliance_portal.formats"]
 LANGUAGES = [("zh-hans", _("Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
@@ -476,3 +478,6 @@ ALERT_SECRETARIAT_EMAILS = env_list("ALERT_SECRETARIAT_EMAILS", [])
 # Notices asking for acknowledgement: organisations missing after this many hours are reminded once, and after as
 # long again escalated to the secretariat once.
 NOTICE_ACK_REMINDER_HOURS = env_int("NOTICE_ACK_REMINDER_HOURS", 24)
+# A publication that reaches more organisations than this is confirmed by a person, who is shown how many (the web
+# page and the admin action; notices.services.reach_to_confirm).
+NOTICE_CONFIRM_REACH_ABOVE = env_int("NOTICE_CONFIRM_REACH_ABOVE", 5)

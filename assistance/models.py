@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Self, TypedDict, TypeVar
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -69,7 +70,11 @@ class AssistanceCase(models.Model):
     ACTIVE = (Status.OPEN, Status.IN_PROGRESS)
 
     kind = models.CharField(_("type"), max_length=20, choices=Difficulty.choices)
-    description = models.TextField(pgettext_lazy("assistance case", "description"), max_length=DESCRIPTION_LENGTH)
+    description = models.TextField(
+        pgettext_lazy("assistance case", "description"),
+        max_length=DESCRIPTION_LENGTH,
+        validators=[MaxLengthValidator(DESCRIPTION_LENGTH)],
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="assistance_cases", verbose_name=_("organisation")
     )
@@ -83,7 +88,9 @@ class AssistanceCase(models.Model):
         verbose_name=_("assigned to"),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
-    resolution = models.TextField(_("resolution"), max_length=DESCRIPTION_LENGTH, blank=True)
+    resolution = models.TextField(
+        _("resolution"), max_length=DESCRIPTION_LENGTH, blank=True, validators=[MaxLengthValidator(DESCRIPTION_LENGTH)]
+    )
     source_report = models.ForeignKey(
         StatusReport,
         on_delete=models.PROTECT,
@@ -155,7 +162,7 @@ class CaseNote(models.Model):
     for_member = models.BooleanField(
         _("for the member"), default=False, help_text=_("Unticked, the note is internal to the secretariat.")
     )
-    text = models.TextField(_("note"), max_length=NOTE_LENGTH)
+    text = models.TextField(_("note"), max_length=NOTE_LENGTH, validators=[MaxLengthValidator(NOTE_LENGTH)])
     created_at = models.DateTimeField(_("written at"), default=timezone.now)
 
     class Meta:

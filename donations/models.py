@@ -200,7 +200,7 @@ class Pledge(models.Model):
         _("name us on the honour roll"), default=True, help_text=_("Otherwise the gift counts without a name.")
     )
     promised_date = models.DateField(_("promised date"))
-    note = models.TextField(_("note"), blank=True, max_length=2000)
+    note = models.TextField(_("note"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLEDGED)
     reason = models.TextField(
         _("reason for cancelling"), blank=True, editable=False, max_length=2000, validators=[MaxLengthValidator(2000)]

@@ -7,7 +7,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -247,7 +247,7 @@ class Contact(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("organisation")
     )
     name = models.CharField(_("name"), max_length=100)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(pgettext_lazy("job title", "title"), max_length=100, blank=True)
     mobile = models.CharField(_("mobile"), max_length=30, blank=True, validators=[validate_phone])
     email = models.EmailField(_("email"), blank=True)
     language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.ZH)

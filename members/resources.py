@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
@@ -362,7 +362,7 @@ class ContactResource(RegistryResource):
         "organisation": _("Organisation credit code"),
         "organisation_name": _("Organisation"),
         "name": _("Name"),
-        "title": _("Title"),
+        "title": pgettext_lazy("job title", "Title"),
         "mobile": _("Mobile"),
         "email": _("Email"),
         "language": _("Language"),

@@ -10,8 +10,10 @@ and the audience count.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from alliance_portal.admin_tools import HistoryAdmin, ServiceRefusalsAsMessagesMixin, admin_actor, adopt, apply_to_each
 
@@ -87,7 +89,7 @@ class NoticeAdminForm(forms.ModelForm):
 class NoticeAdmin(ServiceRefusalsAsMessagesMixin, HistoryAdmin):
     form = NoticeAdminForm
     list_display = [
-        "title",
+        "notice_title",
         "category",
         "status",
         "audience_kind",
@@ -179,14 +181,41 @@ class NoticeAdmin(ServiceRefusalsAsMessagesMixin, HistoryAdmin):
         actor = admin_actor(request)
         apply_to_each(self, request, queryset, lambda notice: service(actor=actor, notice=notice), success)
 
+    @admin.display(description=pgettext_lazy("notice", "title"), ordering="title_zh")
+    def notice_title(self, obj):
+        return obj.title
+
     @admin.action(description=_("Publish now"))
     def publish_now(self, request, queryset):
-        self._each(
+        """A notice that reaches more than a handful of organisations is published after a page that says how many
+        (services.reach_to_confirm); the service refuses a number that is no longer right."""
+        if request.POST.get("confirm") != "1":
+            wide = [(notice, reach) for notice in queryset if (reach := services.reach_to_confirm(notice)) is not None]
+            if wide:
+                context = {
+                    **self.admin_site.each_context(request),
+                    "title": _("Confirm the publication"),
+                    "opts": self.model._meta,
+                    "wide": wide,
+                    "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+                    "select_across": request.POST.get("select_across") == "1",
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                }
+                return TemplateResponse(request, "admin/notices/confirm_reach.html", context)
+
+        def confirmed(notice: Notice) -> int:
+            value = request.POST.get(f"confirmed_reach_{notice.pk}", "")
+            return int(value) if value.isdigit() else 0
+
+        actor = admin_actor(request)
+        apply_to_each(
+            self,
             request,
             queryset,
-            services.notice_publish,
+            lambda notice: services.notice_publish(actor=actor, notice=notice, confirmed_reach=confirmed(notice)),
             lambda n: ngettext("%(count)d notice published.", "%(count)d notices published.", n),
         )
+        return None
 
     @admin.action(description=_("Archive"))
     def archive(self, request, queryset):

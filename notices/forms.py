@@ -64,10 +64,16 @@ class NoticeForm(forms.Form):
     body_zh = forms.CharField(
         label=_("Text (Chinese)"),
         required=False,
+        max_length=Notice._meta.get_field("body_zh").max_length,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("Markdown: **bold**, lists, [links](https://…). HTML and scripts are removed."),
     )
-    body_en = forms.CharField(label=_("Text (English)"), required=False, widget=forms.Textarea(attrs={"rows": 10}))
+    body_en = forms.CharField(
+        label=_("Text (English)"),
+        required=False,
+        max_length=Notice._meta.get_field("body_en").max_length,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
     category = forms.ChoiceField(label=_("Category"), choices=Notice.Category.choices)
     audience_kind = forms.ChoiceField(
         label=_("Audience"), choices=Notice.Audience.choices, widget=forms.RadioSelect, initial=Notice.Audience.ALL
@@ -145,6 +151,8 @@ class PublishForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
+    # The number of organisations the person was shown and confirmed (notices.services.reach_to_confirm); 0 before.
+    confirmed_reach = forms.IntegerField(required=False, min_value=0, max_value=10**6, widget=forms.HiddenInput)
 
     def clean(self):
         cleaned = super().clean()
@@ -162,9 +170,15 @@ class PublishForm(forms.Form):
 
 
 class NoticeFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=100, help_text=_("Words of the title or the text.")
+    )
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", _("All categories")), *Notice.Category.choices], required=False
     )
 
     def category_value(self) -> str:
         return self.cleaned_data.get("category", "") if self.is_valid() else ""
+
+    def search_value(self) -> str:
+        return (self.cleaned_data.get("q") or "").strip() if self.is_valid() else ""

@@ -1,10 +1,10 @@
 """Reads of notices that several doors need: who a notice reaches, which notices a member sees, the report."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from members.models import Contact, Organisation
 
@@ -89,13 +89,32 @@ def visible_notices(*, organisation: Organisation | None, is_staff: bool = False
     return notices.filter(addressed_to(organisation), status__in=[N.PUBLISHED, N.ARCHIVED])
 
 
+def search_notices(notices: QuerySet[Notice], q: str) -> QuerySet[Notice]:
+    """Notices whose title or text, in either language, holds every word of `q` (one query)."""
+    for word in q.split()[:5]:
+        notices = notices.filter(
+            Q(title_zh__icontains=word)
+            | Q(title_en__icontains=word)
+            | Q(body_zh__icontains=word)
+            | Q(body_en__icontains=word)
+        )
+    return notices
+
+
 def notice_list(
-    *, organisation: Organisation | None, user: User | AnonymousUser, is_staff: bool = False, category: str = ""
+    *,
+    organisation: Organisation | None,
+    user: User | AnonymousUser,
+    is_staff: bool = False,
+    category: str = "",
+    q: str = "",
 ) -> QuerySet[Notice]:
     """The published notices for a member's list, pinned first then newest, with `is_read` and `acknowledged`."""
     notices = visible_notices(organisation=organisation, is_staff=is_staff).filter(status=N.PUBLISHED)
     if category:
         notices = notices.filter(category=category)
+    if q:
+        notices = search_notices(notices, q)
     return with_flags(notices, organisation=organisation, user=user).order_by("-pinned", "-published_at", "-pk")
 
 
@@ -122,7 +141,7 @@ def unacknowledged_organisations(notice: Notice) -> QuerySet[Organisation]:
 class AckReport:
     audience: int
     acknowledged: int
-    missing: list[Organisation]
+    missing: Sequence[Organisation]
     acknowledgements: list[Acknowledgement]
 
     @property
@@ -135,7 +154,13 @@ def acknowledgement_report(notice: Notice) -> AckReport:
     audience = notice_audience(notice)
     in_audience = Acknowledgement.objects.filter(notice=notice, organisation__in=audience.values("pk"))
     acknowledgements = list(in_audience.select_related("organisation", "user", "api_key").order_by("at"))
-    missing = list(unacknowledged_organisations(notice).order_by("province", "name_en"))
+    # Each with the contacts who receive alerts (phone, email), so the secretariat can chase them: one more query.
+    alert_contacts = Contact.objects.filter(receives_alerts=True).order_by("-is_primary", "name")
+    missing = list(
+        unacknowledged_organisations(notice)
+        .prefetch_related(Prefetch("contacts", queryset=alert_contacts, to_attr="alert_contacts"))
+        .order_by("province", "name_en")
+    )
     return AckReport(
         audience=len(acknowledgements) + len(missing),
         acknowledged=len(acknowledgements),

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from alliance_portal.errors import ConflictError, NotAllowed
 from members.models import Organisation
@@ -142,9 +143,22 @@ def notice_set_pinned(*, actor: Actor, notice: Notice, pinned: bool) -> Notice:
     return notice
 
 
+def reach_to_confirm(notice: Notice) -> int | None:
+    """How many organisations publishing this notice reaches, when that is more than a handful
+    (NOTICE_CONFIRM_REACH_ABOVE) and a person must confirm the number first; None when no confirmation is needed."""
+    reach = notice_audience(notice).count()
+    return reach if reach > settings.NOTICE_CONFIRM_REACH_ABOVE else None
+
+
 @transaction.atomic
-def notice_publish(*, actor: Actor, notice: Notice, at: datetime | None = None) -> Notice:
-    """Publishes now (at None or in the past), or schedules for `at`; the periodic task publishes it then."""
+def notice_publish(
+    *, actor: Actor, notice: Notice, at: datetime | None = None, confirmed_reach: int | None = None
+) -> Notice:
+    """Publishes now (at None or in the past), or schedules for `at`; the periodic task publishes it then.
+
+    A person's door (the web page, the admin action) passes `confirmed_reach`, the number of organisations the person
+    was shown (0 before being shown any): a wide publication (reach_to_confirm) whose number was not confirmed is a
+    409 `confirm_reach` carrying the number to show. A program (the API, the demo) passes None: no person to ask."""
     require_secretariat(actor)
     # Locked so that a click and the periodic task cannot both publish it (and send it twice).
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
@@ -155,6 +169,19 @@ def notice_publish(*, actor: Actor, notice: Notice, at: datetime | None = None) 
             code="transition_not_allowed",
         )
     _validate(notice, list(notice.organisations.all()))
+    if confirmed_reach is not None:
+        reach = reach_to_confirm(notice)
+        if reach is not None and reach != confirmed_reach:
+            raise ConflictError(
+                ngettext(
+                    "This notice reaches %(count)d organisation. Confirm to publish it to all of them.",
+                    "This notice reaches %(count)d organisations. Confirm to publish it to all of them.",
+                    reach,
+                )
+                % {"count": reach},
+                code="confirm_reach",
+                extra={"reach": reach},
+            )
     now = timezone.now()
     if at is not None and at > now:
         notice.status = N.SCHEDULED

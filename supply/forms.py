@@ -62,8 +62,19 @@ class SupplyRequestForm(forms.ModelForm):
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         _model_choices(self, "site").queryset = organisation.sites.filter(is_active=True).order_by("name_zh")
-        _model_choices(self, "category").queryset = _material_categories()
-        self.fields["un_number"].widget.attrs["placeholder"] = "UN1017"
+        categories = _model_choices(self, "category")
+        categories.queryset = _material_categories()
+        # Which categories need a UN number, said to the page at once: static/js/forms.js marks the field required
+        # as soon as one is chosen. The rule itself is SupplyRequest.clean(), checked with the form's other fields.
+        hazardous = [str(c.pk) for c in categories.queryset if c.hazardous]
+        categories.widget.attrs["data-hazardous"] = " ".join(hazardous)
+        un_number = self.fields["un_number"]
+        un_number.required_when = "hazardous"  # type: ignore[attr-defined]  # read by includes/form_field.html
+        un_number.widget.attrs.update({"placeholder": "UN1017", "data-required-if-hazardous": "id_category"})
+        if str(self["category"].value() or "") in hazardous:
+            un_number.widget.attrs.update({"required": True, "aria-required": "true"})
+        # Today at the earliest: the browser's date picker greys out the past (the model refuses it).
+        self.fields["needed_by"].widget.attrs["min"] = timezone.localdate().isoformat()
 
     def clean_un_number(self) -> str:
         return (self.cleaned_data.get("un_number") or "").strip().upper().replace(" ", "")
@@ -177,6 +188,12 @@ class CapacityForm(forms.Form):
 
 
 class SupplierQueueFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Material, UN number, fab, site or city, or the request's number."),
+    )
     category = forms.ModelChoiceField(
         label=_("Material category"),
         required=False,
@@ -191,7 +208,7 @@ class SupplierQueueFilterForm(forms.Form):
 
     def filters(self) -> dict:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        return {"category": data.get("category")}
+        return {"category": data.get("category"), "q": (data.get("q") or "").strip()}
 
 
 OPEN = [(value, label) for value, label in SupplyRequest.Status.choices if value in SupplyRequestQuerySet.OPEN_STATUSES]
@@ -199,6 +216,12 @@ YES_NO = [("", _("Any")), ("yes", _("Stale only")), ("no", _("Fresh only"))]
 
 
 class SecretariatQueueFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Material, UN number, fab, site or city, or the request's number."),
+    )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All open")), *OPEN])
     category = forms.ModelChoiceField(
         label=_("Material category"),
@@ -226,6 +249,7 @@ class SecretariatQueueFilterForm(forms.Form):
             "risk_level": data.get("risk_level") or "",
             "urgency": data.get("urgency") or "",
             "stale": {"yes": True, "no": False}.get(data.get("stale") or ""),
+            "q": (data.get("q") or "").strip(),
         }
 
 

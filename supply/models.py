@@ -1,8 +1,9 @@
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Self
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -180,7 +181,27 @@ class SupplyRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.material} × {self.quantity.normalize():f} {self.unit}"
+        return f"#{self.pk} {self.material} × {self.quantity.normalize():f} {self.get_unit_display()}"
+
+    def clean(self) -> None:
+        """The request's own rules, known from its fields alone, so that a form says them all in its first round:
+        a hazardous category needs its UN number; supply requests are for IC materials; a draft (what a fab
+        writes or edits) is not needed by a day already past."""
+        errors: dict[str, list[str]] = {}
+        category = self.category if self.category_id is not None else None
+        if category is not None and category.hazardous and not self.un_number:
+            errors.setdefault("un_number", []).append(
+                str(_("%(category)s are hazardous goods: give the UN number.") % {"category": category.name})
+            )
+        if category is not None and category.group != MaterialCategory.Group.MATERIAL:
+            errors.setdefault("category", []).append(
+                str(_("Supply requests are for IC materials; donations are separate."))
+            )
+        problem = needed_by_problem(self.needed_by) if self.status == self.Status.DRAFT else None
+        if problem:
+            errors.setdefault("needed_by", []).append(problem)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def remaining(self) -> Decimal:
@@ -206,6 +227,16 @@ class SupplyRequest(models.Model):
     def is_stale(self) -> bool:
         """SupplyRequestQuerySet.stale() for the row in hand (a list shows it without a query per row)."""
         return self.is_open and self.confirmed_at is not None and self.confirmed_at < request_stale_cutoff()
+
+
+def needed_by_problem(needed_by: date | None) -> str | None:
+    """Why a needed-by date cannot be asked for (a day already past), or None; today is accepted."""
+    if isinstance(needed_by, date) and needed_by < timezone.localdate():
+        return str(
+            _("The needed-by date %(date)s is in the past. Give the day you need it by: today or later.")
+            % {"date": needed_by.isoformat()}
+        )
+    return None
 
 
 def _fill_state(done: Decimal, wanted: Decimal) -> str:

@@ -6,7 +6,7 @@ Every list here is built so that a page of it costs the same number of queries w
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -115,7 +115,36 @@ def _supplied_category_ids(supplier: Organisation) -> QuerySet[Any, Any]:
     return Organisation.categories_supplied.through.objects.filter(organisation=supplier).values("materialcategory_id")
 
 
-def supplier_queue(*, supplier: Organisation, category: MaterialCategory | None = None) -> QuerySet[SupplyRequest]:
+_Requests = TypeVar("_Requests", bound=QuerySet[SupplyRequest])
+
+
+def search_requests(requests: _Requests, q: str) -> _Requests:
+    """Requests matching every word of `q` (any part of: the material, its specification, UN number, category, the
+    fab, the delivery site and city; "#12" or "12" is also the request's number). One query, whatever the words."""
+    for word in q.split()[:5]:
+        number = word.removeprefix("#")
+        match = (
+            Q(material__icontains=word)
+            | Q(specification__icontains=word)
+            | Q(un_number__icontains=word)
+            | Q(category__name_zh__icontains=word)
+            | Q(category__name_en__icontains=word)
+            | Q(organisation__name_zh__icontains=word)
+            | Q(organisation__name_en__icontains=word)
+            | Q(site__name_zh__icontains=word)
+            | Q(site__name_en__icontains=word)
+            | Q(site__city__icontains=word)
+            | Q(site__city_en__icontains=word)
+        )
+        if number.isdigit() and len(number) < 10:
+            match |= Q(pk=int(number))
+        requests = requests.filter(match)
+    return requests
+
+
+def supplier_queue(
+    *, supplier: Organisation, category: MaterialCategory | None = None, q: str = ""
+) -> QuerySet[SupplyRequest]:
     """Approved requests in the supplier's categories that still have something open, highest priority first."""
     requests = (
         SupplyRequest.objects.queue()
@@ -124,6 +153,8 @@ def supplier_queue(*, supplier: Organisation, category: MaterialCategory | None 
     )
     if category is not None:
         requests = requests.filter(category=category)
+    if q:
+        requests = search_requests(requests, q)
     return with_risk_level(requests)
 
 
@@ -161,9 +192,12 @@ def secretariat_queue(
     risk_level: str = "",
     urgency: str = "",
     stale: bool | None = None,
+    q: str = "",
 ) -> QuerySet[SupplyRequest]:
     """Every open request (submitted and approved), highest priority first, narrowed by the filters given."""
     requests = SupplyRequest.objects.queue().select_related(*REQUEST_JOINS)
+    if q:
+        requests = search_requests(requests, q)
     if status:
         requests = requests.filter(status=status)
     if category is not None:

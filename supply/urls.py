@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from .views import fab, secretariat, shipments, supplier
 
@@ -33,6 +33,7 @@ urlpatterns = [
     # The secretariat's queue.
     path("secretariat/", secretariat.queue, name="secretariat_queue"),
     path("secretariat/bulk/", secretariat.bulk, name="secretariat_bulk"),
+    re_path(r"^secretariat/export\.(?P<file_format>csv|xlsx)$", secretariat.queue_export, name="secretariat_export"),
     path("secretariat/requests/<int:pk>/", secretariat.request_detail, name="secretariat_request"),
     path("secretariat/requests/<int:pk>/approve/", secretariat.request_approve, name="secretariat_approve"),
     path("secretariat/requests/<int:pk>/reject/", secretariat.request_reject, name="secretariat_reject"),

@@ -140,6 +140,8 @@ EXPECTED: dict[str, str] = {
     "supply:secretariat_queue POST": "405   405   405   405   405   405   405   405   405",
     "supply:secretariat_bulk GET": "405   405   405   405   405   405   405   405   405",
     "supply:secretariat_bulk POST": "ok    403   403   403   403   login login login 403",
+    "supply:secretariat_export GET": "ok    403   403   403   403   login login login 403",
+    "supply:secretariat_export POST": "405   405   405   405   405   405   405   405   405",
     "supply:secretariat_request GET": "ok    403   403   403   403   login login login 403",
     "supply:secretariat_request POST": "405   405   405   405   405   405   405   405   405",
     "supply:secretariat_approve GET": "405   405   405   405   405   405   405   405   405",

@@ -41,6 +41,8 @@ MEMBERS_MAY_USE = {
     "alliance_portal.api_schema",
     "alliance_portal.idempotency",
     "alliance_portal.admin_tools",
+    "alliance_portal.formatting",
+    "alliance_portal.import_formats",
 }
 
 # Where the framework must be shown the pipeline's parts: Django finds models in <app>.models and admin classes in

@@ -138,6 +138,7 @@ ARGS = {
     "supply:secretariat_commitment_decline": {"request_pk": "supply_request", "pk": "commitment"},
     "notices:attachment": {"pk": "notice", "attachment_pk": "attachment"},
     "dashboard:chart_csv": {"key": "chart_key"},
+    "supply:secretariat_export": {"file_format": "export_format"},
     "donations:pledge_create": {"appeal_pk": "appeal"},
     "donations:certificate_verify": {"number": "certificate_number"},
     "organization-detail": {"slug": "org_slug"},
@@ -234,6 +235,7 @@ def _build_world() -> World:
     w.report = StatusReportFactory(organisation=w.org, filed_by=users["org_member"])
     w.risk_area = RiskAreaFactory()
     w.category_code = "photoresist"
+    w.export_format = "xlsx"
 
     w.supply_request = SupplyRequestFactory(
         organisation=w.org, site=w.site, status=SupplyRequest.Status.APPROVED, created_by=users["org_member"]

@@ -11,16 +11,22 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 
+from alliance_portal.import_formats import DetectingCSV, NotText
+
 
 class RegistryImportForm(ImportForm):
     """The import form, refusing before any row is looked at a file too big, unreadable, or with the wrong columns."""
+
+    # The encoding a CSV file was read in (alliance_portal.import_formats), said above the preview.
+    detected_encoding = ""
 
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self.import_formats = formats
         self.import_resources = resources
         self.fields["import_file"].help_text = gettext(
-            "A CSV file (UTF-8) or an Excel .xlsx file whose first row names the columns; at most %(limit)s."
+            "A CSV file (UTF-8 or GBK, as Excel saves it) or an Excel .xlsx file whose first row names the columns; "
+            "at most %(limit)s."
         ) % {"limit": filesizeformat(settings.MAX_UPLOAD_BYTES)}
 
     def clean_import_file(self):
@@ -44,14 +50,13 @@ class RegistryImportForm(ImportForm):
         data = b"".join(import_file.chunks())
         import_file.seek(0)
         try:
-            dataset = input_format.create_dataset(data if input_format.is_binary() else data.decode("utf-8-sig"))
-        except UnicodeDecodeError:
+            dataset = input_format.create_dataset(data)
+        except NotText as error:
             self.add_error(
                 "import_file",
-                gettext(
-                    "This file is not CSV text in UTF-8. If it is an Excel file, choose the XLSX format; "
-                    "if Excel saved it as CSV, save it again as “CSV UTF-8”."
-                ),
+                gettext("This file is an Excel workbook, not CSV text: choose the XLSX format below it.")
+                if error.workbook
+                else gettext("This file is not text. Choose a CSV or .xlsx file, and its format below it."),
             )
             return cleaned_data
         except Exception:
@@ -62,6 +67,8 @@ class RegistryImportForm(ImportForm):
                 % {"format": title},
             )
             return cleaned_data
+        # Shown above the preview (admin/members/import.html), so that a wrong guess is seen before confirming.
+        self.detected_encoding = getattr(input_format, "detected_encoding", "")
         resource_class = self.import_resources[int(cleaned_data.get("resource") or 0)]
         problem = resource_class.header_problem(dataset.headers)
         if problem:
@@ -73,7 +80,8 @@ class RegistryImportForm(ImportForm):
 
 class RegistryImportExportMixin(ImportExportMixin):
     import_form_class = RegistryImportForm
-    import_formats = [CSV, XLSX]
+    # CSV in UTF-8 (with or without BOM), GB18030/GBK or UTF-16, detected (alliance_portal.import_formats).
+    import_formats = [DetectingCSV, XLSX]
     export_formats = [CSV, XLSX]
     import_template_name = "admin/members/import.html"
 
@@ -86,7 +94,7 @@ class RegistryImportExportMixin(ImportExportMixin):
     def add_data_read_fail_error_to_form(self, form, e):
         form.add_error(
             "import_file",
-            gettext("This file could not be read. Check that it is a CSV (UTF-8) or .xlsx file and the format chosen."),
+            gettext("This file could not be read. Check that it is a CSV or .xlsx file and the format chosen."),
         )
 
     def process_result(self, result, request):

@@ -38,7 +38,7 @@ class Event(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.object_type}#{self.object_id}"
+        return f"{registry.label(self.name)} {self.object_type}#{self.object_id}"
 
 
 def _new_secret() -> str:
@@ -169,7 +169,7 @@ class Subscription(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation_id} {self.event_type} {self.channel}"
+        return f"{self.organisation_id} {registry.label(self.event_type)} {self.get_channel_display()}"
 
 
 class Alert(models.Model):
@@ -239,7 +239,7 @@ class Alert(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event.name} {self.channel} {self.destination}"
+        return f"{registry.label(self.event.name)} {self.get_channel_display()} {self.destination}"
 
     @property
     def destination(self) -> str:

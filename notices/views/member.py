@@ -36,6 +36,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
         user=request.user,
         is_staff=request.user.is_staff,
         category=form.category_value(),
+        q=form.search_value(),
     )
     page_obj = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page_obj": page_obj, "has_organisation": membership is not None}

@@ -82,6 +82,8 @@ def manage(request: HttpRequest) -> HttpResponse:
     notices = Notice.objects.order_by("-created_at", "-pk")
     if category := form.category_value():
         notices = notices.filter(category=category)
+    if q := form.search_value():
+        notices = selectors.search_notices(notices, q)
     status = request.GET.get("status", "")
     if status in N.values:
         notices = notices.filter(status=status)
@@ -161,10 +163,20 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, error)  # type: ignore[arg-type]
         return redirect(_edit_url(pk))
     try:
-        published = services.notice_publish(actor=actor_for(request), notice=notice, at=form.at)
+        published = services.notice_publish(
+            actor=actor_for(request),
+            notice=notice,
+            at=form.at,
+            confirmed_reach=form.cleaned_data.get("confirmed_reach") or 0,
+        )
     except NotAllowed as error:
         return service_refused(request, error)
     except ConflictError as error:
+        if error.code == "confirm_reach":
+            # A wide publication: the same choice again, with the number the person is asked to confirm.
+            confirm = PublishForm(initial={**form.cleaned_data, "confirmed_reach": error.extra["reach"]})
+            context = {"notice": notice, "form": confirm, "reach": error.extra["reach"], "at": form.at}
+            return render(request, "notices/secretariat/publish_confirm.html", context)
         messages.error(request, error.message)
         return redirect(_report_url(pk))
     except ValidationError as error:

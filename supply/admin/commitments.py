@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from alliance_portal.admin_tools import (
     HistoryAdmin,
@@ -14,12 +16,16 @@ from alliance_portal.admin_tools import (
 
 from .. import services
 from ..models import Commitment
+from ..resources import CommitmentResource
 from .common import ReasonForm, amount
 from .filters import MaterialCategoryFilter
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(QueueCountMixin, WorkflowOnlyMixin, HistoryAdmin):
+class CommitmentAdmin(ExportMixin, QueueCountMixin, WorkflowOnlyMixin, HistoryAdmin):
+    # CSV or Excel of the rows the list's filters select (the export page keeps them), for the secretariat.
+    resource_classes = [CommitmentResource]
+    export_formats = [CSV, XLSX]
     list_display = (
         "__str__",
         "fab",

@@ -4,11 +4,13 @@ through a service."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .. import display
+
 FILL_STATES = {"nothing": _("nothing"), "partial": _("partial"), "complete": _("complete")}
 
 
 def amount(value, unit: str) -> str:
-    return f"{value.normalize():f} {unit}"
+    return display.amount(value, unit)
 
 
 # --- intermediate pages of actions that need more than a click -----------------------------------------------------

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from alliance_portal.admin_tools import (
     HistoryAdmin,
@@ -23,6 +25,7 @@ from members.models import RiskLevel
 
 from .. import priority, services
 from ..models import Commitment, RequestTransition, SupplyRequest
+from ..resources import SupplyRequestResource
 from .common import FILL_STATES, OverrideForm, ReasonForm, amount
 from .filters import (
     DeliveryProvinceFilter,
@@ -64,7 +67,10 @@ class CommitmentInline(ReadOnlyInline):
 
 
 @admin.register(SupplyRequest)
-class SupplyRequestAdmin(QueueCountMixin, WorkflowOnlyMixin, HistoryAdmin):
+class SupplyRequestAdmin(ExportMixin, QueueCountMixin, WorkflowOnlyMixin, HistoryAdmin):
+    # CSV or Excel of the rows the list's filters select (the export page keeps them), for the secretariat.
+    resource_classes = [SupplyRequestResource]
+    export_formats = [CSV, XLSX]
     list_display = (
         "number",
         "what",

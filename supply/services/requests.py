@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alliance_portal.errors import ConflictError, NotAllowed
-from members.models import MaterialCategory, Organisation, RiskLevel
+from members.models import Organisation, RiskLevel
 from members.rules import MSG_SECRETARIAT_ONLY, Actor, require_write
 from notices.alerts import emit
 
@@ -49,13 +49,8 @@ def _validate_request(request: SupplyRequest) -> None:
         errors.setdefault("site", []).append(_("Choose one of your own sites for the delivery."))
     elif request.site_id and not request.site.is_active:
         errors.setdefault("site", []).append(_("This site is no longer in use."))
-    if request.category_id and request.category.hazardous and not request.un_number:
-        errors.setdefault("un_number", []).append(
-            _("%(category)s are hazardous goods: give the UN number.") % {"category": request.category.name}
-        )
-    if request.category_id and request.category.group != MaterialCategory.Group.MATERIAL:
-        errors.setdefault("category", []).append(_("Supply requests are for IC materials; donations are separate."))
     try:
+        # SupplyRequest.clean(): the UN number of a hazardous category, IC materials only, no needed-by date past.
         request.full_clean(exclude=["organisation", "created_by"])
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():

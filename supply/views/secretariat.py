@@ -5,16 +5,19 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from import_export.formats.base_formats import CSV, XLSX
 
 from alliance_portal.errors import ConflictError, NotAllowed
 
 from .. import services
 from ..forms import BulkActionForm, ClearOverrideForm, OverrideForm, ReasonForm, SecretariatQueueFilterForm
 from ..models import Commitment, SupplyRequest
+from ..resources import SupplyRequestResource
 from ..selectors import (
     REQUEST_JOINS,
     matching_suppliers,
@@ -73,6 +76,29 @@ def _queue_page(request: HttpRequest, query: QueryDict, bulk_form: BulkActionFor
 @secretariat_required
 def queue(request: HttpRequest) -> HttpResponse:
     return _queue_page(request, request.GET, BulkActionForm())
+
+
+EXPORT_FORMATS = {"csv": CSV, "xlsx": XLSX}
+
+
+@require_safe
+@secretariat_required
+def queue_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The queue as the page's filters and search select it, every row (not a page), as CSV or Excel
+    (supply.resources, the admin's export too)."""
+    form = SecretariatQueueFilterForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    dataset = SupplyRequestResource().export(queryset=secretariat_queue(**form.filters()))
+    export = EXPORT_FORMATS[file_format]()
+    data = export.export_data(dataset)
+    if not export.is_binary():
+        data = data.encode("utf-8-sig")  # with its BOM, so that Excel opens the Chinese as Unicode
+    name = f"supply-queue-{timezone.localdate().isoformat()}.{file_format}"
+    response = HttpResponse(data, content_type=export.get_content_type())
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST

@@ -281,14 +281,71 @@ def test_garbage_named_xlsx_gives_a_clear_error(staff):
 def test_xlsx_uploaded_as_csv_gives_a_clear_error(staff):
     response = upload(staff, "organisation", xlsx_file([org_row(19)], name="organisations.csv"), CSV_FORMAT)
     assert response.status_code == 200
-    assert "If it is an Excel file, choose the XLSX format" in import_errors(response)
+    assert "This file is an Excel workbook, not CSV text: choose the XLSX format" in import_errors(response)
+
+
+# --- CSV as offices save it: each encoding is read, the preview shows the decoded text before anything is saved ---
 
 
 @pytest.mark.django_db
-def test_csv_in_gbk_gives_a_clear_error(staff):
-    response = upload(staff, "organisation", csv_file([org_row(20)], encoding="gbk"), CSV_FORMAT)
-    assert response.status_code == 200
-    assert "CSV UTF-8" in import_errors(response)
+@pytest.mark.parametrize(
+    ("encoding", "read_as"),
+    [
+        ("utf-8-sig", "UTF-8"),  # Excel's "CSV UTF-8"
+        ("utf-8", "UTF-8"),  # without BOM (most programs)
+        ("gbk", "GB18030 / GBK (Chinese Windows)"),  # Excel's "CSV (逗号分隔)" on a Chinese Windows machine
+        ("gb18030", "GB18030 / GBK (Chinese Windows)"),
+        ("utf-16", "UTF-16"),  # with its BOM
+    ],
+)
+def test_csv_in_each_encoding_is_previewed_decoded_then_imported(staff, encoding, read_as):
+    rows = [org_row(20, **{"City (Chinese)": "孝感"}), org_row(21)]
+    preview = upload(staff, "organisation", csv_file(rows, encoding=encoding), CSV_FORMAT)
+
+    assert preview.status_code == 200, import_errors(preview)
+    assert preview.context["confirm_form"] is not None, import_errors(preview)
+    said = preview.text.split('data-testid="detected-encoding"')[1].split("</p>")[0]
+    assert f"read as {read_as}" in said
+    # The preview shows the Chinese names as they will be saved, and nothing is saved before confirming.
+    assert "导入材料20有限公司" in preview.text and "孝感" in preview.text
+    assert not Organisation.objects.filter(name_zh__startswith="导入材料").exists()
+
+    done = confirm(staff, "organisation", preview)
+    assert "Import finished: 2 new" in " ".join(messages_of(done))
+    saved = Organisation.objects.get(credit_code=rows[0]["Unified social credit code"])
+    assert (saved.name_zh, saved.city) == ("导入材料20有限公司", "孝感")
+
+
+@pytest.mark.django_db
+def test_a_wrong_guess_shows_in_the_preview_and_saves_nothing(staff):
+    """Big5 (traditional Chinese) bytes pass for GB18030: the preview shows the garbled names and the encoding it
+    guessed, so the person sees it and does not confirm; nothing is saved."""
+    rows = [org_row(22, **{"Name (Chinese)": "導入材料22有限公司", "City (Chinese)": "孝感"})]
+    big5 = csv_file(rows, encoding="big5")
+    preview = upload(staff, "organisation", big5, CSV_FORMAT)
+    assert preview.status_code == 200
+    assert "導入材料22有限公司" not in preview.text
+    if preview.context.get("confirm_form") is not None:
+        assert 'data-testid="detected-encoding"' in preview.text
+    assert not Organisation.objects.filter(credit_code=rows[0]["Unified social credit code"]).exists()
+
+
+@pytest.mark.django_db
+def test_excel_xlsx_with_chinese_is_imported(staff):
+    rows = [org_row(23, **{"City (Chinese)": "孝感"})]
+    preview = upload(staff, "organisation", xlsx_file(rows), XLSX_FORMAT)
+    assert preview.context["confirm_form"] is not None, import_errors(preview)
+    assert "导入材料23有限公司" in preview.text
+    assert 'data-testid="detected-encoding"' not in preview.text  # a workbook has no encoding to guess
+    confirm(staff, "organisation", preview)
+    assert Organisation.objects.get(credit_code=rows[0]["Unified social credit code"]).city == "孝感"
+
+
+@pytest.mark.django_db
+def test_binary_junk_as_csv_gives_a_clear_error(staff):
+    junk = SimpleUploadedFile("organisations.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    response = upload(staff, "organisation", junk, CSV_FORMAT)
+    assert "This file is not text" in import_errors(response)
 
 
 @pytest.mark.django_db

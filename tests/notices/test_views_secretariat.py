@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -276,12 +278,38 @@ def test_report_shows_rate_and_missing_organisations(client_for, secretariat, hu
     notice = make_notice(audience_kind="provinces", provinces=["hubei"], requires_ack=True)
     client = client_for(secretariat)
     page = client.get(reverse("notices:report", args=[notice.pk])).content.decode()
-    assert 'data-testid="ack-rate">0%' in page and hubei_orgs[0].name_en in page
+    assert ack_bar(page) == "0" and hubei_orgs[0].name_en in page
     services.notice_acknowledge(actor=actor_for_user(org_member), notice=notice)
     page = client.get(reverse("notices:report", args=[notice.pk])).content.decode()
-    assert 'data-testid="ack-rate">50%' in page
-    missing = page.split('data-testid="missing"')[1].split("</ul>")[0]
+    assert ack_bar(page) == "50"
+    assert "1 of 2 organisations" in page
+    missing = page.split('data-testid="missing"')[1].split('data-testid="alert-contacts"')[0]
     assert hubei_orgs[1].name_en in missing and hubei_orgs[0].name_en not in missing
+
+
+def ack_bar(page: str) -> str:
+    """The acknowledgement bar's value (aria-valuenow), in whole per cent."""
+    bar = page.split('data-testid="ack-rate"')[1].split('role="progressbar"')[1]
+    return bar.split('aria-valuenow="')[1].split('"')[0]
+
+
+def test_the_remind_list_shows_each_organisations_alert_contacts(client_for, secretariat, hubei_orgs):
+    ContactFactory(organisation=hubei_orgs[0], name="Wang Wei", mobile="13800000001", email="wang@a.example")
+    ContactFactory(organisation=hubei_orgs[0], name="Quiet Li", mobile="13800000002", receives_alerts=False)
+    notice = make_notice(audience_kind="provinces", provinces=["hubei"], requires_ack=True)
+    client = client_for(secretariat)
+    url = reverse("notices:report", args=[notice.pk])
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url).content.decode()
+    missing = page.split('data-testid="missing"')[1]
+    assert 'href="tel:13800000001"' in missing and 'href="mailto:wang@a.example"' in missing
+    assert "Quiet Li" not in missing
+    for index in range(3):
+        other = OrganisationFactory(province="hubei", name_en=f"More Hubei {index}")
+        ContactFactory(organisation=other, email=f"x{index}@b.example")
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
 
 
 def test_remind_emits_a_reminder_for_the_missing_organisations(client_for, secretariat, hubei_orgs, org_member):

@@ -167,7 +167,7 @@ def test_the_queue_shows_remaining_fill_states_stale_and_the_override(admin_clie
     )
     response = admin_client.get(reverse(CHANGELIST))
     text = response.text
-    assert "30 L" in text  # remaining
+    assert "30 litres" in text  # remaining
     assert "partial" in text and "nothing" in text
     assert "overridden (computed 40): Line 2 stops tonight" in text
     assert '<span class="supply-stale">stale</span>' in text

@@ -299,7 +299,7 @@ def test_request_detail_shows_priority_parts_override_history_commitments_and_su
         assert part in content
     assert "500" in content and "Minister&#x27;s call: YMTC first" in content
     assert "Draft → Submitted" in content and "Submitted → Approved" in content
-    assert "Jiangsu Resist Co." in content and "88.50 CNY" in content
+    assert "Jiangsu Resist Co." in content and "88.50 yuan" in content
     assert "Suggested suppliers" in content
 
 

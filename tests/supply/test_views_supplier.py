@@ -248,7 +248,7 @@ def test_commitment_list_for_each_role(web_role, offer):
         return
     content = response.content.decode()
     assert response.status_code == 200
-    assert "KrF photoresist" in content and "120.50 CNY" in content
+    assert "KrF photoresist" in content and "120.50 yuan" in content
     assert reverse("supply:commitment_withdraw", args=[offer.pk]) in content
 
 

@@ -52,6 +52,19 @@
             var cell = progress.querySelector("[data-count=" + key + "]");
             if (cell) { cell.textContent = data.progress[key]; }
           });
+          // The bar of delivered alerts follows the counts (its width is a pct-N class: no style attribute).
+          var bar = progress.querySelector("[role=progressbar]");
+          var fill = progress.querySelector(".progress-bar");
+          var text = progress.querySelector("[data-progress-text]");
+          var total = data.progress.delivered + data.progress.pending + data.progress.failed;
+          var pct = total > 0 ? Math.floor(data.progress.delivered * 100 / total) : 0;
+          if (bar && fill) {
+            bar.setAttribute("aria-valuenow", String(pct));
+            fill.className = fill.className.replace(/\bpct-\d+\b/, "pct-" + pct);
+          }
+          var summary = data.progress.delivered + " / " + total + " · " + pct + "%";
+          if (text) { text.textContent = summary; }
+          if (bar) { bar.setAttribute("aria-valuetext", summary); }
           if (data.progress.pending > 0) { setTimeout(poll, 3000); }
         });
     };
