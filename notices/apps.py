@@ -10,7 +10,7 @@ class NoticesConfig(AppConfig):
     verbose_name = _("Notices and alerts")
 
     def ready(self):
-        from . import demo, events
+        from . import demo, events, signals  # noqa: F401 (signals: connects its receivers)
 
         events.register()
         register_demo("notices", demo.seed_demo, order=20)

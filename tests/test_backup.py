@@ -91,3 +91,39 @@ def test_import_refuses_a_tampered_archive_and_changes_nothing(tmp_path, org):
 def test_import_names_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         call_command("import_alliance_data", str(tmp_path / "nothing.zip"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_archive_made_before_notices_stored_their_html_restores_readable_notices(tmp_path, capsys):
+    """Archives made before notices kept their rendered HTML hold only the Markdown: a restored notice shows it."""
+    import hashlib
+
+    Notice = apps.get_model("notices.Notice")
+    call_command("seed_demo", verbosity=0)
+    before = {n.pk: (n.body_html_zh, n.body_html_en) for n in Notice.objects.all()}
+    assert any(zh and en for zh, en in before.values()), "the demo has notices with both bodies"
+    call_command("export_alliance_data", directory=str(tmp_path))
+    archive = next(tmp_path.glob("alliance-data-*.zip"))
+    capsys.readouterr()
+
+    # The same archive as an older portal wrote it: the notices' file without the HTML fields.
+    old = tmp_path / "old.zip"
+    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(old, "w") as target:
+        manifest = json.loads(source.read("manifest.json"))
+        for entry in manifest["tables"]:
+            data = source.read(entry["file"])
+            if entry["label"] == "notices.Notice":
+                rows = json.loads(data)
+                for row in rows:
+                    row["fields"].pop("body_html_zh")
+                    row["fields"].pop("body_html_en")
+                data = json.dumps(rows, ensure_ascii=False).encode()
+                entry["sha256"] = hashlib.sha256(data).hexdigest()
+            target.writestr(entry["file"], data)
+        target.writestr("manifest.json", json.dumps(manifest))
+
+    call_command("flush", interactive=False, verbosity=0)
+    importlib.import_module("members.migrations.0002_seed_material_categories").seed(apps, None)
+    call_command("import_alliance_data", str(old))
+    after = {n.pk: (n.body_html_zh, n.body_html_en) for n in Notice.objects.all()}
+    assert after == before
