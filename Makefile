@@ -82,6 +82,7 @@ bench: setup-dev
 # (or Python threads without it), interleaved 3 times; prints rps, the ratio and the queries a page.
 # docs/performance.md.
 bench-api: setup-dev
+	bash scripts/ensure-bench-tools.sh
 	$(PY) bench/api_floor.py $(BENCH_ARGS)
 
 clean:
