@@ -98,3 +98,11 @@ def test_a_form_leaving_the_organization_out_or_a_blank_text_empty_is_accepted(o
     assert response.status_code == 201, response.content
     assert response.json()["organization"] == org.slug
     assert response.json()["address"] == ""
+
+
+@pytest.mark.parametrize("url", ["/api/v1/status-reports/", "/api/v1/supply-requests/", "/api/v1/organizations/"])
+def test_a_page_beyond_what_the_database_can_count_is_a_404(url, secretariat):
+    # Found by the fuzz test: an OFFSET past 64 bits was a database error answered as 409.
+    response = login(secretariat).get(url, {"page": "3825629438845149174", "page_size": "16"})
+
+    assert response.status_code == 404, response.content
