@@ -21,6 +21,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer, as_serializer_error
+from rest_framework.utils import html
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
@@ -107,6 +108,29 @@ class OutputSerializer(serializers.Serializer):
         return fields
 
 
+def refuse_empty_form_values(serializer: BaseSerializer[Any], data: Any) -> None:
+    """A body means the same in JSON and in a form: DRF reads an empty value of an optional field in a form body
+    (`organization=`) as if the field were left out, where JSON's `"organization": ""` is refused. Here the form's
+    empty value is read as JSON's "": refused with the field's own message where the field takes no "", and left to
+    the serializer where it does (a text that may be blank)."""
+    if not html.is_html_input(data) or not isinstance(serializer, serializers.Serializer):
+        return
+    errors = {}
+    for name, field in serializer.fields.items():
+        if field.read_only or field.required or field.allow_null or data.get(name) != "":
+            continue
+        if isinstance(field, (BaseSerializer, serializers.ListField, serializers.ManyRelatedField)):
+            continue  # lists and nested records have their own form encoding
+        if isinstance(field, serializers.FileField):
+            continue  # an empty file input: no file
+        try:
+            field.run_validation("")
+        except exceptions.ValidationError as exc:
+            errors[name] = exc.detail
+    if errors:
+        raise exceptions.ValidationError(errors)
+
+
 class ReadWriteSerializersMixin:
     """An input serializer validates (`write_serializer_class`), an output serializer answers (`serializer_class`).
 
@@ -121,6 +145,12 @@ class ReadWriteSerializersMixin:
         if self.write_serializer_class is not None and getattr(self, "action", None) in self.write_actions:
             return self.write_serializer_class
         return self.serializer_class
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if "data" in kwargs:
+            refuse_empty_form_values(serializer, kwargs["data"])
+        return serializer
 
     def get_output_serializer(self, *args, **kwargs):
         kwargs.setdefault("context", self.get_serializer_context())

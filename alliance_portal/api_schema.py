@@ -3,13 +3,16 @@
 Use it as `schema = PortalAutoSchema()` on a viewset built from those mixins.
 """
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import CharField, Model, TextField
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiFilterExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 from .api import ConditionalUpdateMixin, ETagRetrieveMixin, ReadWriteSerializersMixin
+from .filters import StrictFilterBackend
 from .idempotency import KEY_PATTERN, MAX_KEY_LENGTH
 
 ETAG_RESPONSE_HEADER = OpenApiParameter(
@@ -60,9 +63,40 @@ ERRORS_WRITE = {
 ERROR_PRECONDITION = {"412": _("If-Match names a version the record no longer has.")}
 
 
+def _blank_text_column(field: serializers.Field) -> bool:
+    """A read-only text field copied from a model's text column with blank=True: its value may be "" (DRF drops
+    allow_blank from read-only fields, so drf-spectacular does not offer "" as it does for a writable one)."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if not (field.read_only and isinstance(field, serializers.CharField)):
+        return False
+    if not (isinstance(model, type) and issubclass(model, Model) and isinstance(field.source, str)):
+        return False
+    try:
+        column = model._meta.get_field(field.source)
+    except FieldDoesNotExist:  # a source that is no column (a property, a dotted path)
+        return False
+    return isinstance(column, CharField | TextField) and column.blank
+
+
+def decimal_pattern(field: serializers.DecimalField) -> str:
+    """What DRF's DecimalField reads as a string: at least one digit (drf-spectacular's own pattern also allows "",
+    "-" and "."), at most its whole digits before the point and its decimal places after it."""
+    places = field.decimal_places or 0
+    fraction = rf"\.\d{{1,{places}}}" if places else ""
+    point = rf"(?:\.\d{{0,{places}}})?" if places else r"\.?"
+    whole = field.max_whole_digits
+    digits = r"\d+" if whole is None else ("0" if whole == 0 else rf"\d{{1,{whole}}}")
+    alternatives = f"{digits}{point}" + (f"|{fraction}" if fraction else "")
+    return f"^-?(?:{alternatives})$"
+
+
 class PortalAutoSchema(AutoSchema):
     """Documents what the mixins above add: output serializers for writes, ETag, If-Match, Idempotency-Key, and
-    the error answers every operation can give (one place for all of them)."""
+    the error answers every operation can give (one place for all of them).
+
+    It also says what the fields hold where drf-spectacular says less or more: an answer's URL that may be empty (a
+    profile's `website`) is a URL or "", a decimal given as a string needs at least one digit, and a filter given
+    empty is refused (alliance_portal.filters.StrictFilterBackend)."""
 
     def get_tags(self):
         # /api/v1/<resource>/...: one section of the docs per resource rather than one "v1" for all.
@@ -76,6 +110,36 @@ class PortalAutoSchema(AutoSchema):
             if requirement not in unique:
                 unique.append(requirement)
         return unique
+
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        if schema.get("type") == "string" and ({"format", "pattern"} & set(schema)) and _blank_text_column(field):
+            # As drf-spectacular words a writable field that may be blank: the format, or "".
+            outer = {"readOnly", "writeOnly", "nullable", "deprecated", "description", "title"}
+            inner = {key: schema.pop(key) for key in list(schema) if key not in outer}
+            schema["oneOf"] = [inner, {"type": "string", "maxLength": 0}]
+        if isinstance(field, serializers.DecimalField) and "pattern" in schema:
+            schema["pattern"] = decimal_pattern(field)
+
+    def _get_filter_parameters(self):
+        # StrictFilterBackend refuses a filter given empty (`?status=`): a string filter says minLength 1 (an enum,
+        # a format, a number or a boolean already leaves "" out).
+        parameters = []
+        for backend_class in self.get_filter_backends():
+            backend = backend_class()
+            extension = OpenApiFilterExtension.get_match(backend)
+            found = (
+                extension.get_schema_operation_parameters(self)
+                if extension
+                else backend.get_schema_operation_parameters(self.view)
+            )
+            if isinstance(backend, StrictFilterBackend):
+                for parameter in found:
+                    schema = parameter.get("schema", {})
+                    if schema.get("type") == "string" and not ({"enum", "format", "pattern"} & set(schema)):
+                        schema.setdefault("minLength", 1)
+            parameters += found
+        return parameters
 
     def get_response_serializers(self):
         view = self.view

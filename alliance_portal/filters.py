@@ -1,7 +1,8 @@
-"""Filters every API list shares. `UpdatedSinceFilter` is the one place where a date-time from a query string is
-read: whatever the input (an offset beyond ±15:59 that PostgreSQL cannot hold, a year at the edge of the calendar,
-a local time that does not exist), it is a 400 naming the parameter or a UTC time the database accepts, never a
-500."""
+"""Filters every API list shares, and the backend that reads them all strictly (StrictFilterBackend).
+
+`UpdatedSinceFilter` is the one place where a date-time from a query string is read: whatever the input (an
+offset beyond ±15:59 that PostgreSQL cannot hold, a year at the edge of the calendar, a local time that does not
+exist), it is a 400 naming the parameter or a UTC time the database accepts, never a 500."""
 
 from datetime import UTC
 
@@ -53,19 +54,28 @@ BOOLEAN_VALUES = {"true", "false", "True", "False"}  # what the filters' NullBoo
 
 
 class StrictFilterBackend(DjangoFilterBackend):
-    """django-filter reads a yes/no filter it cannot understand (`?stale=maybe`) as no filter at all and answers
-    every row; here it is a 400 naming the parameter, like any other bad input."""
+    """Every filter of an API list reads its value strictly, a 400 naming the parameter where django-filter would
+    quietly answer every row:
+
+    - a filter given empty (`?status=`, `?date_from=`, `?organization=`) is refused: leave a filter out to not
+      filter (the schema says so: an enum, a format or `minLength: 1`, from alliance_portal.api_schema);
+    - a yes/no filter it cannot understand (`?stale=maybe`) is refused too.
+
+    `search` and `ordering` are not filters of the filterset: empty, they search nothing and keep the default order.
+    """
 
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is not None:
-            bad = {
-                name: [gettext("Give true or false.")]
-                for name, flt in filterset.filters.items()
-                if isinstance(flt, django_filters.BooleanFilter)
-                and name in request.query_params
-                and request.query_params[name] not in BOOLEAN_VALUES
-            }
+            params = request.query_params
+            bad = {}
+            for name, flt in filterset.filters.items():
+                if name not in params:
+                    continue
+                if any(value == "" for value in params.getlist(name)):
+                    bad[name] = [gettext("Give a value, or leave the parameter out.")]
+                elif isinstance(flt, django_filters.BooleanFilter) and params[name] not in BOOLEAN_VALUES:
+                    bad[name] = [gettext("Give true or false.")]
             if bad:
                 raise ValidationError(bad)
         return filterset

@@ -10,6 +10,8 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from alliance_portal.api import Pagination
 
+LARGEST_OFFSET = 2**63 - 1  # a signed 64-bit integer: PostgreSQL's and SQLite's largest OFFSET
+
 
 class UncountedPagination(Pagination):
     def paginate_queryset(self, queryset, request, view=None):
@@ -23,6 +25,9 @@ class UncountedPagination(Pagination):
         if self.page_number < 1:
             raise NotFound(_("Invalid page."))
         offset = (self.page_number - 1) * page_size
+        if offset + page_size + 1 > LARGEST_OFFSET:
+            # Past the last page of any table; the database could not even count that far (a 64-bit OFFSET).
+            raise NotFound(_("Invalid page."))
         rows = list(queryset[offset : offset + page_size + 1])
         if not rows and self.page_number > 1:
             raise NotFound(_("Invalid page."))

