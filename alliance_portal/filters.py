@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
 UPDATED_SINCE_HELP = _("Only records changed at or after this ISO 8601 date and time, e.g. 2020-02-01T08:00:00+08:00.")
@@ -51,6 +52,25 @@ class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
 
 
 BOOLEAN_VALUES = {"true", "false", "True", "False"}  # what the filters' NullBooleanSelect understands
+
+
+# The largest id a bigint column holds: a larger number matches nothing the database has and is refused (400).
+MAX_ID = 2**63 - 1
+
+
+class IdField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(django_filters.NumberFilter):
+    """A record's id: a whole number from 1 to a bigint's largest (`1.5`, `2e300` or `0` is a 400 naming the
+    parameter, not a silent match or a database error); the schema says integer with those bounds."""
+
+    field_class = IdField
 
 
 class StrictFilterBackend(DjangoFilterBackend):

@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from alliance_portal.api import OutputSerializer
 from alliance_portal.api_auth import HasScope, get_caller
 from alliance_portal.api_schema import PortalAutoSchema
+from alliance_portal.filters import MAX_ID
 from donations.api import ShipmentViewSet as DonationShipmentViewSet
 from donations.api.serializers import ShipmentSerializer
 from members.rules import in_good_standing
@@ -318,7 +319,11 @@ SHIPMENT_ORDERINGS = {
             OpenApiParameter(
                 "kind", str, enum=[shipping.PLEDGE, shipping.COMMITMENT], description=_("Only this kind of shipment")
             ),
-            OpenApiParameter("commitment", int, description=_("Commitment id (only commitments' shipments)")),
+            OpenApiParameter(
+                "commitment",
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                description=_("Commitment id (only commitments' shipments)"),
+            ),
         ],
         responses=PolymorphicProxySerializer(
             component_name="AnyShipment",

@@ -1,23 +1,16 @@
 """Query filters of the supply API lists. A bad value is a 400 naming the parameter."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from alliance_portal.filters import UpdatedSinceFilter
+from alliance_portal.filters import IdFilter, UpdatedSinceFilter
 from alliance_portal.shipping import ShipmentStatus
 from members.filters import CategoryCodeFilter
 from members.models import RiskLevel
 from members.regions import Province
 
 from .models import Commitment, Shipment, SupplyRequest
-
-
-class IdFilter(django_filters.NumberFilter):
-    """A whole number: `1.5` is a 400, not a silent match of request 1."""
-
-    field_class = forms.IntegerField
 
 
 class SupplyRequestFilter(django_filters.FilterSet):

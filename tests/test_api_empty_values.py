@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 
 from alliance_portal.api_urls import router
+from alliance_portal.filters import IdFilter
 
 from .api_helpers import ENGLISH, login
 
@@ -106,3 +107,30 @@ def test_a_page_beyond_what_the_database_can_count_is_a_404(url, secretariat):
     response = login(secretariat).get(url, {"page": "3825629438845149174", "page_size": "16"})
 
     assert response.status_code == 404, response.content
+
+
+ID_FILTERS = sorted(
+    (f"/api/v1/{prefix}/", name)
+    for prefix, viewset, _basename in router.registry
+    for name, found in getattr(getattr(viewset, "filterset_class", None), "base_filters", {}).items()
+    if isinstance(found, IdFilter)
+)
+
+
+def test_the_id_filters_are_found():
+    assert {("/api/v1/pledges/", "appeal"), ("/api/v1/commitments/", "request")} <= set(ID_FILTERS)
+
+
+@pytest.mark.parametrize(("url", "name"), ID_FILTERS)
+@pytest.mark.parametrize("value", ["1.5", "2.16e+252", "0", "-3", str(2**63)])
+def test_an_id_filter_takes_only_a_whole_number_a_record_can_have(url, name, value, secretariat):
+    response = login(secretariat).get(url, {name: value})
+
+    assert response.status_code == 400, (url, name, value, response.content)
+    assert name in response.json()
+
+
+@pytest.mark.parametrize(("url", "name"), ID_FILTERS)
+def test_the_schema_says_an_id_filter_is_a_bounded_integer(url, name, schema):
+    parameters = {p["name"]: p for p in schema["paths"][url]["get"]["parameters"]}
+    assert parameters[name]["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from alliance_portal.filters import UpdatedSinceFilter
+from alliance_portal.filters import IdFilter, UpdatedSinceFilter
 
 from ..models import Appeal, Pledge, Shipment
 
@@ -18,7 +18,7 @@ class AppealFilter(django_filters.FilterSet):
 
 
 class PledgeFilter(django_filters.FilterSet):
-    appeal = django_filters.NumberFilter(field_name="appeal_id", label=_("Appeal id"))
+    appeal = IdFilter(field_name="appeal_id", label=_("Appeal id"))
     status = django_filters.ChoiceFilter(choices=Pledge.Status.choices)
     donor = django_filters.CharFilter(field_name="donor__slug", label=_("Short name (slug) of the donor"))
     carrier = django_filters.CharFilter(field_name="shipment__carrier__slug", label=_("Short name of the carrier"))
@@ -35,7 +35,7 @@ class PledgeFilter(django_filters.FilterSet):
 
 
 class ShipmentFilter(django_filters.FilterSet):
-    appeal = django_filters.NumberFilter(field_name="pledge__appeal_id", label=_("Appeal id"))
+    appeal = IdFilter(field_name="pledge__appeal_id", label=_("Appeal id"))
     status = django_filters.ChoiceFilter(choices=Shipment._meta.get_field("status").choices)
     donor = django_filters.CharFilter(field_name="pledge__donor__slug", label=_("Short name (slug) of the donor"))
     carrier = django_filters.CharFilter(field_name="carrier__slug", label=_("Short name of the carrier"))
