@@ -131,6 +131,42 @@ def refuse_empty_form_values(serializer: BaseSerializer[Any], data: Any) -> None
         raise exceptions.ValidationError(errors)
 
 
+def refuse_text_too_long_before_trimming(serializer: BaseSerializer[Any], data: Any) -> None:
+    """A text longer than its field's limit is refused as sent: DRF trims surrounding whitespace before it checks
+    the length, so a value over the documented `maxLength` only by its spaces would be accepted (and the schema
+    would say otherwise). Nested records and lists of them are checked the same way."""
+    errors = _too_long(serializer, data)
+    if errors:
+        raise exceptions.ValidationError(errors)
+
+
+def _too_long(serializer: Any, data: Any) -> Any:
+    if isinstance(serializer, serializers.ListSerializer):
+        if not isinstance(data, list):
+            return None
+        found = [_too_long(serializer.child, item) or {} for item in data]
+        return found if any(found) else None
+    if not isinstance(serializer, serializers.Serializer) or not hasattr(data, "get"):
+        return None
+    errors = {}
+    for name, field in serializer.fields.items():
+        if field.read_only:
+            continue
+        value = data.get(field.field_name)
+        if isinstance(field, BaseSerializer):
+            found = _too_long(field, value)
+            if found:
+                errors[name] = found
+        elif (
+            isinstance(field, serializers.CharField)
+            and field.max_length is not None
+            and isinstance(value, str)
+            and len(value) > field.max_length
+        ):
+            errors[name] = [field.error_messages["max_length"].format(max_length=field.max_length)]
+    return errors or None
+
+
 class ReadWriteSerializersMixin:
     """An input serializer validates (`write_serializer_class`), an output serializer answers (`serializer_class`).
 
@@ -150,6 +186,7 @@ class ReadWriteSerializersMixin:
         serializer = super().get_serializer(*args, **kwargs)
         if "data" in kwargs:
             refuse_empty_form_values(serializer, kwargs["data"])
+            refuse_text_too_long_before_trimming(serializer, kwargs["data"])
         return serializer
 
     def get_output_serializer(self, *args, **kwargs):

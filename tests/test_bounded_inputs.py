@@ -92,3 +92,19 @@ def test_a_robot_secret_longer_than_its_column_is_a_400_naming_it(request, org):
     response = api_client("org_admin", request).post("/api/v1/chat-robots/", body, content_type="application/json")
     assert response.status_code == 400
     assert "secret" in response.json()
+
+
+def test_a_text_over_its_limit_only_by_surrounding_spaces_is_refused_as_sent(request, org):
+    """DRF trims before it measures: the documented maxLength holds for the value as sent."""
+    from .api_helpers import api_client
+
+    limit = 200
+    body = {"kind": "dingtalk", "url": "https://oapi.dingtalk.com/robot/send?access_token=x"}
+    client = api_client("org_admin", request)
+
+    padded = client.post("/api/v1/chat-robots/", {**body, "secret": " " + "s" * limit}, content_type="application/json")
+    assert padded.status_code == 400
+    assert "200" in padded.json()["secret"][0]
+
+    fits = client.post("/api/v1/chat-robots/", {**body, "secret": " s "}, content_type="application/json")
+    assert fits.status_code == 201, fits.content
