@@ -15,6 +15,8 @@ from urllib.parse import quote
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -22,6 +24,7 @@ from members.regions import Province
 
 from .. import priority
 from ..models import SupplyRequest, Unit, Urgency
+from ..templatetags.supply_ui import qty
 
 PK_PLACEHOLDER = 987654321  # reversed once, then replaced by each row's id
 
@@ -41,6 +44,9 @@ class QueueRowDisplay:
     status_badge: SafeString
     stale_badge: SafeString
     risk_badge: SafeString
+    priority_cell: SafeString
+    remaining: str
+    needed_by: str
 
 
 def _labels(choices: Iterable[tuple[str, Any]]) -> Callable[[str], str]:
@@ -66,6 +72,36 @@ def _badges(template_name: str, context_for: Callable[[Any], dict[str, Any]]) ->
         return memo[key]
 
     return badge
+
+
+def _priority_cell() -> Callable[[SupplyRequest, str], SafeString]:
+    """The compact branch of supply/_priority.html (a table cell: the priority, an override, the explanation), built
+    in Python with its words translated once a page; tests/supply/test_views_secretariat.py pins it to the template."""
+    title = _("Priority")
+    override = _("override")
+    computed = _("computed %(score)s")
+
+    def cell(supply_request: SupplyRequest, explanation: str) -> SafeString:
+        overridden = (
+            format_html(
+                '\n  <span class="badge text-bg-dark" title="{}">{}</span>\n  <span class="small text-muted">{}</span>',
+                supply_request.override_reason,
+                override,
+                computed % {"score": supply_request.priority_score},
+            )
+            if supply_request.priority_override is not None
+            else ""
+        )
+        return format_html(
+            '<div class="supply-priority">\n  <span class="fs-5 fw-semibold" title="{}">{}</span>{}\n'
+            '  <div class="small text-muted">{}</div>\n</div>',
+            title,
+            supply_request.priority,
+            overridden,
+            explanation,
+        )
+
+    return cell
 
 
 def _url_maker(name: str, suffix: str = "") -> Callable[[int], str]:
@@ -113,8 +149,11 @@ def secretariat_queue_rows(requests: list[SupplyRequest], *, back_to: str) -> li
     )
     stale_badge = _badges("supply/_stale_badge.html", lambda stale: {"supply_request": {"is_stale": stale}})
     risk_badge = _badges("supply/_risk_badge.html", lambda level: {"level": level})
+    priority_cell = _priority_cell()
+    dates: dict[Any, str] = {}
     for supply_request in requests:
         pk = supply_request.pk
+        explanation = explain(supply_request.priority_parts or [])
         supply_request.show = QueueRowDisplay(  # type: ignore[attr-defined]  # read by the template
             detail_url=detail(pk),
             approve_url=approve(pk),
@@ -124,10 +163,14 @@ def secretariat_queue_rows(requests: list[SupplyRequest], *, back_to: str) -> li
             urgency_label=urgency(supply_request.urgency),
             unit_label=unit(supply_request.unit),
             province_label=province(supply_request.site.province),
-            explanation=explain(supply_request.priority_parts or []),
+            explanation=explanation,
             select_label=select % {"id": pk},
             status_badge=status_badge(supply_request.status),
             stale_badge=stale_badge(supply_request.is_stale),
             risk_badge=risk_badge(supply_request.risk_level),  # type: ignore[attr-defined]  # annotated
+            priority_cell=priority_cell(supply_request, explanation),
+            remaining=qty(supply_request.remaining),
+            needed_by=dates.get(supply_request.needed_by)
+            or dates.setdefault(supply_request.needed_by, date_format(supply_request.needed_by, "DATE_FORMAT")),
         )
     return requests
