@@ -5,10 +5,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from members.models import MaterialCategory, Organisation, RiskLevel, pick_language
@@ -33,9 +32,22 @@ class Select(forms.Select):
     one with every province, and rendering each option through the widget templates cost more than its rows.
     (Named Select so that its `widget_type` stays "select" for the templates and `portal_ui`.)"""
 
+    @staticmethod
+    def _attrs(attrs: dict[str, Any]) -> SafeString:
+        """django/forms/widgets/attrs.html: in their order, a True one bare, a False one left out."""
+        return format_html_join(
+            "",
+            "{}",
+            (
+                (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value)),)
+                for name, value in attrs.items()
+                if value is not False
+            ),
+        )
+
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        parts: list[str] = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        parts: list[str] = [format_html('<select name="{}"{}>', widget["name"], self._attrs(widget["attrs"]))]
         for group_name, options, _index in widget["optgroups"]:
             if group_name:
                 parts.append(format_html('\n  <optgroup label="{}">', group_name))
@@ -44,14 +56,14 @@ class Select(forms.Select):
                     format_html(
                         '\n  <option value="{}"{}>{}</option>',
                         str(option["value"]),
-                        flatatt(option["attrs"]),
+                        self._attrs(option["attrs"]),
                         option["label"],
                     )
                 )
             if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every part is built by format_html (escaped)
+                parts.append(format_html("{}  </optgroup>", "\n"))
+        parts.append(format_html("{}</select>", "\n"))
+        return format_html_join("", "{}", ((part,) for part in parts))  # each part escaped by format_html
 
 
 class DateInput(forms.DateInput):

@@ -76,7 +76,7 @@ def _badges(template_name: str, context_for: Callable[[Any], dict[str, Any]]) ->
 
 def _priority_cell() -> Callable[[SupplyRequest, str], SafeString]:
     """The compact branch of supply/_priority.html (a table cell: the priority, an override, the explanation), built
-    in Python with its words translated once a page; tests/supply/test_views_secretariat.py pins it to the template."""
+    in Python with its words translated once a page; tests/supply/test_queue_page_rows.py pins it to the template."""
     title = _("Priority")
     override = _("override")
     computed = _("computed %(score)s")

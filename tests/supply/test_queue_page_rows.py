@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django import forms
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from members.models import MaterialCategory
+from supply.forms import SecretariatQueueFilterForm, Select
 from supply.models import SupplyRequest
 from supply.templatetags.supply_ui import priority_explanation
 
@@ -103,3 +105,17 @@ def test_a_new_category_appears_in_the_filter_at_once(client_for, secretariat):
         code="isotopes", name_zh="同位素", name_en="Argon isotopes", group=MaterialCategory.Group.MATERIAL
     )
     assert '<option value="isotopes">Argon isotopes</option>' in client.get(QUEUE).content.decode()
+
+
+def test_the_filters_python_selects_render_as_djangos_own_template():
+    form = SecretariatQueueFilterForm({"status": "submitted", "province": "hubei", "category": "gas"})
+    form.is_valid()
+    selects = [name for name, field in form.fields.items() if isinstance(field.widget, Select)]
+    assert selects == ["status", "category", "province", "risk_level", "urgency", "stale"]
+    for name in selects:
+        widget = form.fields[name].widget
+        attrs = {"class": "form-select", "id": f"id_{name}", "aria-invalid": "true", "required": False}
+        ours = widget.render(name, form[name].value(), attrs)
+        djangos = forms.Select(choices=widget.choices).render(name, form[name].value(), attrs)
+        assert _flat(ours) == _flat(djangos)
+        assert ours.count("</select>") == 1 and "&lt;" not in ours
