@@ -27,6 +27,14 @@ from ..models import SupplyRequest, Unit, Urgency
 from ..templatetags.supply_ui import qty
 
 PK_PLACEHOLDER = 987654321  # reversed once, then replaced by each row's id
+# What a row of the secretariat's queue reads: the page loads only these columns (a field left out would cost a
+# query per row; tests/supply/test_queue_page_rows.py pins the page's queries).
+QUEUE_ROW_FIELDS = (
+    "status", "priority", "priority_score", "priority_override", "override_reason", "priority_parts", "material",
+    "quantity", "qty_committed", "unit", "urgency", "needed_by", "confirmed_at", "submitted_at",
+    "organisation__name_zh", "organisation__name_en", "organisation__priority_guarantee",
+    "site__province", "site__city", "site__city_en", "category__name_zh", "category__name_en",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

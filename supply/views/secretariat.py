@@ -26,7 +26,7 @@ from ..selectors import (
 )
 from .access import act, actor_for, form_page, posted, secretariat_required
 from .paging import queue_page
-from .rows import secretariat_queue_rows
+from .rows import QUEUE_ROW_FIELDS, secretariat_queue_rows
 
 S = SupplyRequest.Status
 PAGE_SIZE = 50
@@ -58,7 +58,8 @@ def _queue_page(request: HttpRequest, query: QueryDict, bulk_form: BulkActionFor
     form = SecretariatQueueFilterForm(query or None)
     if form.is_bound:
         form.is_valid()
-    page_obj = queue_page(secretariat_queue(**form.filters()), page=query.get("page"), per_page=PAGE_SIZE)
+    requests = secretariat_queue(**form.filters()).only(*QUEUE_ROW_FIELDS)
+    page_obj = queue_page(requests, page=query.get("page"), per_page=PAGE_SIZE)
     posted_data = bulk_form.data if bulk_form.is_bound else None  # the QueryDict of the POST it was bound to
     here = f"{reverse('supply:secretariat_queue')}?{query.urlencode()}" if query else ""
     secretariat_queue_rows(page_obj.object_list, back_to=here or request.get_full_path())
