@@ -467,6 +467,10 @@ ALERT_SENDING_TIMEOUT_SECONDS = env_int("ALERT_SENDING_TIMEOUT_SECONDS", 600)
 # A new row's own message gets this long before the periodic scan sends it again.
 ALERT_REQUEUE_GRACE_SECONDS = env_int("ALERT_REQUEUE_GRACE_SECONDS", 60)
 ALERT_EMAIL_BATCH_SIZE = env_int("ALERT_EMAIL_BATCH_SIZE", 100)
+# Outcomes of a batch are written in one UPDATE per this many messages (or per ALERT_RECORD_SECONDS, whichever comes
+# first): a worker killed mid-batch sends at most this many again, with the same delivery ids.
+ALERT_RECORD_EVERY = env_int("ALERT_RECORD_EVERY", 50)
+ALERT_RECORD_SECONDS = env_int("ALERT_RECORD_SECONDS", 1)
 ALERT_HTTP_TIMEOUT_SECONDS = env_int("ALERT_HTTP_TIMEOUT_SECONDS", 10)
 # Outbound calls (webhooks, robots) to loopback: development and tests only (alliance_portal/outbound.py).
 OUTBOUND_ALLOW_LOOPBACK = env_bool("OUTBOUND_ALLOW_LOOPBACK", not PRODUCTION)

@@ -1,17 +1,19 @@
 """Priorities follow their inputs that live in members: a city's risk level, a fab's priority guarantee, and the
-days of stock a fab gives in its status report.
+days of stock a fab gives in its status report. And the queue filters' memo of the material categories is
+forgotten when one changes.
 
 members may not import supply, so supply listens. Each handler recomputes the affected requests in one bulk
 update, inside the transaction that changed the input. The value before the save is noted on the instance itself,
 an attribute members' models do not declare (members may not know of supply): hence the ignores.
 """
 
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from members.models import Organisation, RiskArea
+from members.models import MaterialCategory, Organisation, RiskArea
 from members.signals import status_report_saved
 
+from .forms import forget_category_choices
 from .services import priority_recompute_bulk
 
 
@@ -54,3 +56,9 @@ def status_report_saved_by_a_fab(sender, report, **kwargs):
     """A fab's status report may carry newer days of stock than its open requests: their priority follows."""
     if report.organisation.kind == Organisation.Kind.FAB:
         priority_recompute_bulk(organisation_id=report.organisation_id)
+
+
+@receiver([post_save, post_delete], sender=MaterialCategory)
+def material_category_changed(sender, **kwargs):
+    """The queue filters' memo of the categories (supply.forms.category_filter_choices) is read again."""
+    forget_category_choices()

@@ -2,9 +2,11 @@
 
 A row is claimed with a conditional UPDATE (pending and due -> sending, with a claim token of this run), so a task
 delivered twice by the broker, a second worker or the periodic re-queue cannot send one alert twice; only the
-holder of the claim may mark it delivered or schedule its retry. A worker killed mid-delivery leaves its rows in
-"sending": after ALERT_SENDING_TIMEOUT_SECONDS the periodic re-queue puts them back to pending (counted as an
-attempt) and they are sent again with the same delivery id, which the receiver de-duplicates on.
+holder of the claim may mark it delivered or schedule its retry. Outcomes are written in batches (one UPDATE for the
+delivered rows of up to ALERT_RECORD_EVERY messages, one per kind of failure), still filtered on the claim token. A
+worker killed mid-delivery leaves its rows in "sending": after ALERT_SENDING_TIMEOUT_SECONDS the periodic re-queue
+puts them back to pending (counted as an attempt) and those not yet recorded are sent again with the same delivery
+id, which the receiver de-duplicates on.
 """
 
 import logging
@@ -173,19 +175,37 @@ def alerts_deliver(*, alert_ids: list[int]) -> dict[str, int]:
     alerts = list(Alert.objects.filter(claimed_by=token, status=S.SENDING).select_related("event", "webhook", "robot"))
     attempts = {a.pk: a.attempts for a in alerts}
     totals = {"claimed": len(alerts), "delivered": 0, "failed": 0}
+    unrecorded: dict[int, str | None] = {}
+    last_flush = time.monotonic()
+
+    def flush() -> None:
+        nonlocal last_flush
+        if unrecorded:
+            outcome = alerts_record(results=dict(unrecorded), token=token, attempts=attempts)
+            totals["delivered"] += outcome["delivered"]
+            totals["failed"] += outcome["failed"]
+            unrecorded.clear()
+        last_flush = time.monotonic()
 
     def record(pk: int, error: str | None) -> None:
-        # Each outcome is written as soon as it is known: a worker killed mid-batch re-sends one message, not all.
-        outcome = alerts_record(results={pk: error}, token=token, attempts=attempts)
-        totals["delivered"] += outcome["delivered"]
-        totals["failed"] += outcome["failed"]
+        # Outcomes are written in small batches (one UPDATE for up to ALERT_RECORD_EVERY messages, at least every
+        # ALERT_RECORD_SECONDS): a worker killed mid-batch re-sends at most those not yet recorded, not all.
+        unrecorded[pk] = error
+        if (
+            len(unrecorded) >= settings.ALERT_RECORD_EVERY
+            or time.monotonic() - last_flush >= settings.ALERT_RECORD_SECONDS
+        ):
+            flush()
 
     emails = [a for a in alerts if a.channel == Channel.EMAIL]
     if emails:
         # A batch must finish well before the re-queue takes its rows for a dead worker's: past half the sending
         # timeout (a slow SMTP server), the rest of the batch is handed back, unsent and without using an attempt.
         deadline = time.monotonic() + settings.ALERT_SENDING_TIMEOUT_SECONDS / 2
-        sent = email_channel.send_batch(emails, on_result=record, keep_going=lambda: time.monotonic() < deadline)
+        try:
+            sent = email_channel.send_batch(emails, on_result=record, keep_going=lambda: time.monotonic() < deadline)
+        finally:
+            flush()
         unsent = [a.pk for a in emails if a.pk not in sent]
         if unsent:
             Alert.objects.filter(pk__in=unsent, claimed_by=token, status=S.SENDING).update(
@@ -204,10 +224,12 @@ def alerts_deliver(*, alert_ids: list[int]) -> dict[str, int]:
             logger.exception("Alert %s: delivery failed unexpectedly", alert.pk)
             error = f"{type(exc).__name__}: {exc}"
         record(alert.pk, error)
+        flush()  # a webhook or robot alert is recorded at once: each may take seconds
     return totals
 
 
 def alerts_record(*, results: dict[int, str | None], token: str, attempts: dict[int, int]) -> dict[str, int]:
+    """Writes the outcomes of rows this token holds: one UPDATE for the delivered ones, one per kind of failure."""
     now = timezone.now()
     delivered = [pk for pk, error in results.items() if error is None]
     mine = Alert.objects.filter(claimed_by=token, status=S.SENDING)
@@ -215,18 +237,18 @@ def alerts_record(*, results: dict[int, str | None], token: str, attempts: dict[
         mine.filter(pk__in=delivered).update(
             status=S.DELIVERED, delivered_at=now, attempts=F("attempts") + 1, last_error=""
         )
-    failed = 0
+    failures: dict[tuple[int, str], list[int]] = {}
     for pk, error in results.items():
-        if error is None:
-            continue
-        tries = attempts.get(pk, 0) + 1
+        if error is not None:
+            failures.setdefault((attempts.get(pk, 0) + 1, error[:2000]), []).append(pk)
+    failed = 0
+    for (tries, error), pks in failures.items():
         if tries >= settings.ALERT_MAX_ATTEMPTS:
-            mine.filter(pk=pk).update(status=S.FAILED, attempts=tries, last_error=error[:2000])
-            failed += 1
-            logger.warning("Alert %s failed for good after %s attempts: %s", pk, tries, error)
+            failed += mine.filter(pk__in=pks).update(status=S.FAILED, attempts=tries, last_error=error)
+            logger.warning("Alerts %s failed for good after %s attempts: %s", pks, tries, error)
         else:
-            mine.filter(pk=pk).update(
-                status=S.PENDING, attempts=tries, next_attempt_at=now + retry_delay(tries), last_error=error[:2000]
+            mine.filter(pk__in=pks).update(
+                status=S.PENDING, attempts=tries, next_attempt_at=now + retry_delay(tries), last_error=error
             )
     return {"claimed": len(results), "delivered": len(delivered), "failed": failed}
 

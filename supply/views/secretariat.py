@@ -29,6 +29,7 @@ from ..selectors import (
 )
 from .access import act, actor_for, form_page, posted, secretariat_required
 from .paging import queue_page
+from .rows import QUEUE_ROW_FIELDS, secretariat_queue_rows
 
 S = SupplyRequest.Status
 PAGE_SIZE = 50
@@ -60,14 +61,17 @@ def _queue_page(request: HttpRequest, query: QueryDict, bulk_form: BulkActionFor
     form = SecretariatQueueFilterForm(query or None)
     if form.is_bound:
         form.is_valid()
-    page_obj = queue_page(secretariat_queue(**form.filters()), page=query.get("page"), per_page=PAGE_SIZE)
+    requests = secretariat_queue(**form.filters()).only(*QUEUE_ROW_FIELDS)
+    page_obj = queue_page(requests, page=query.get("page"), per_page=PAGE_SIZE)
     posted_data = bulk_form.data if bulk_form.is_bound else None  # the QueryDict of the POST it was bound to
+    here = f"{reverse('supply:secretariat_queue')}?{query.urlencode()}" if query else ""
+    secretariat_queue_rows(page_obj.object_list, back_to=here or request.get_full_path())
     context = {
         "form": form,
         "page_obj": page_obj,
         "bulk_form": bulk_form,
         "selected": {str(v) for v in posted_data.getlist("requests")} if isinstance(posted_data, QueryDict) else set(),
-        "here": f"{reverse('supply:secretariat_queue')}?{query.urlencode()}" if query else "",
+        "here": here,
     }
     return render(request, "supply/secretariat/queue.html", context, status=status)
 
