@@ -51,7 +51,7 @@ CARRIED_STATUSES = (C.ACCEPTED, C.SHIPPED)
 
 def _locked(shipment: Shipment) -> tuple[SupplyRequest, Commitment, Shipment]:
     request, commitment = commitment_services.locked(shipment.commitment)
-    shipment = Shipment.objects.select_for_update().select_related("carrier").get(pk=shipment.pk)
+    shipment = Shipment.objects.select_for_update(of=("self",)).select_related("carrier").get(pk=shipment.pk)
     shipment.commitment = commitment
     return request, commitment, shipment
 
@@ -216,7 +216,9 @@ def shipment_record_step(
 def shipment_mark_received(*, commitment: Commitment, actor: Actor) -> ShipmentCheckpoint | None:
     """Called by commitment_deliver (which checked the fab's right and holds the locks): the commitment's shipment,
     if it has one, is received."""
-    shipment = Shipment.objects.select_for_update().select_related("carrier").filter(commitment=commitment).first()
+    shipment = (
+        Shipment.objects.select_for_update(of=("self",)).select_related("carrier").filter(commitment=commitment).first()
+    )
     if shipment is None:
         return None
     shipment.commitment = commitment
