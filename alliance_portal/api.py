@@ -108,13 +108,13 @@ class OutputSerializer(serializers.Serializer):
         return fields
 
 
-def refuse_empty_form_values(serializer: BaseSerializer[Any], data: Any) -> None:
+def refuse_empty_form_values(serializer: BaseSerializer[Any], data: Any) -> dict | None:
     """A body means the same in JSON and in a form: DRF reads an empty value of an optional field in a form body
     (`organization=`) as if the field were left out, where JSON's `"organization": ""` is refused. Here the form's
     empty value is read as JSON's "": refused with the field's own message where the field takes no "", and left to
-    the serializer where it does (a text that may be blank)."""
+    the serializer where it does (a text that may be blank). Returns the errors (see `refuse_before_validation`)."""
     if not html.is_html_input(data) or not isinstance(serializer, serializers.Serializer):
-        return
+        return None
     errors = {}
     for name, field in serializer.fields.items():
         if field.read_only or field.required or field.allow_null or data.get(name) != "":
@@ -127,17 +127,27 @@ def refuse_empty_form_values(serializer: BaseSerializer[Any], data: Any) -> None
             field.run_validation("")
         except exceptions.ValidationError as exc:
             errors[name] = exc.detail
-    if errors:
-        raise exceptions.ValidationError(errors)
+    return errors or None
 
 
-def refuse_text_too_long_before_trimming(serializer: BaseSerializer[Any], data: Any) -> None:
+def refuse_text_too_long_before_trimming(serializer: BaseSerializer[Any], data: Any) -> dict | None:
     """A text longer than its field's limit is refused as sent: DRF trims surrounding whitespace before it checks
     the length, so a value over the documented `maxLength` only by its spaces would be accepted (and the schema
-    would say otherwise). Nested records and lists of them are checked the same way."""
-    errors = _too_long(serializer, data)
-    if errors:
-        raise exceptions.ValidationError(errors)
+    would say otherwise). Nested records and lists of them are checked the same way. Returns the errors."""
+    return _too_long(serializer, data)
+
+
+def refuse_before_validation(serializer: BaseSerializer[Any], data: Any) -> None:
+    """What the serializer's own validation cannot see (an empty form value, a text too long before trimming) is a
+    400 together with every error the serializer finds itself, so a caller learns all of them in one round."""
+    early = {
+        **(refuse_empty_form_values(serializer, data) or {}),
+        **(refuse_text_too_long_before_trimming(serializer, data) or {}),
+    }
+    if not early:
+        return
+    found = {} if serializer.is_valid() else serializer.errors
+    raise exceptions.ValidationError({**found, **early} if isinstance(found, dict) else early)
 
 
 def _too_long(serializer: Any, data: Any) -> Any:
@@ -185,8 +195,7 @@ class ReadWriteSerializersMixin:
     def get_serializer(self, *args, **kwargs):
         serializer = super().get_serializer(*args, **kwargs)
         if "data" in kwargs:
-            refuse_empty_form_values(serializer, kwargs["data"])
-            refuse_text_too_long_before_trimming(serializer, kwargs["data"])
+            refuse_before_validation(serializer, kwargs["data"])
         return serializer
 
     def get_output_serializer(self, *args, **kwargs):

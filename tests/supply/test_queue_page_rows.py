@@ -94,8 +94,9 @@ def test_queue_queries_are_pinned_at_two_sizes(client_for, secretariat, org, fab
         assert len(response.context["page_obj"]) == min(count, 50)
         return len(captured)
 
-    assert queries_for(2) == QUEUE_QUERIES
-    assert queries_for(120) == QUEUE_QUERIES
+    # Flat from 2 rows to a full page; at most QUEUE_QUERIES (fewer where the session is read from Redis, as in CI).
+    small, full = queries_for(2), queries_for(120)
+    assert small == full <= QUEUE_QUERIES
 
 
 def test_a_new_category_appears_in_the_filter_at_once(client_for, secretariat):
