@@ -164,7 +164,7 @@ def _compile_field(field: drf_fields.Field) -> Callable[[Any], Any] | None:
     to_representation: Callable[[Any], Any] = field.to_representation
     if _plain_iso_datetime(field):
         to_representation = _iso_datetime(field)
-    elif _plain_decimal(field):
+    elif isinstance(field, drf_fields.DecimalField) and _plain_decimal(field):
         to_representation = _decimal_text(field)
     elif type(field) is drf_fields.ChoiceField:
         to_representation = _choice(field)
@@ -237,10 +237,10 @@ def _plain_decimal(field: drf_fields.Field) -> bool:
     )
 
 
-def _decimal_text(field: drf_fields.Field) -> Callable[[Any], Any]:
+def _decimal_text(field: drf_fields.DecimalField) -> Callable[[Any], Any]:
     """DecimalField.to_representation for a Decimal that already has the field's decimal places (a column's value):
     quantizing it changes nothing, so its text is written at once; any other value goes to the field itself."""
-    exponent = -field.decimal_places
+    exponent = -(field.decimal_places or 0)  # not None: see _plain_decimal
     max_digits = field.max_digits if field.max_digits is not None else float("inf")
 
     def to_representation(value):
