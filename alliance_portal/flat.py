@@ -5,10 +5,13 @@ handling, a nested serializer per relation, `to_representation` for values that 
 compiles its output serializer once per request into a plan, one step per field:
 
 - a plain attribute whose value is already what JSON needs (a `str` for a CharField, an `int`, a `bool`, `None`)
-  is copied as it is; any other value goes through the field's own `to_representation`, so the JSON is the same;
+  is copied as it is; any other value goes through the field's own `to_representation`, so the JSON is the same
+  (an ISO date-time, a Decimal that already has the field's decimal places and a `str` choice are written by a
+  shortcut giving DRF's text; anything else still goes to the field);
 - a nested serializer (one or many) is compiled the same way and applied to the related row(s);
 - a SerializerMethodField calls the serializer's method; a method keeps what it computed for the page (labels,
-  the caller) with `per_request`, in the request's context;
+  the caller) with `per_request`, in the request's context (found without walking to the root while a page's
+  rows are made);
 - anything else (related fields, a source that is a dotted path or `*`) takes DRF's own path for that field.
 
 A serializer that overrides `to_representation` must say how its rows are finished with `flat_row(instance, row)`
@@ -20,6 +23,7 @@ context and page (`root._context`, `root.instance`): a serializer's fields must 
 """
 
 import datetime
+import decimal
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -109,6 +113,24 @@ def _related(field: drf_fields.Field) -> Callable[[Any], Any]:
     return related
 
 
+def _prefetched_many(field: drf_fields.Field) -> Callable[[Any], Any]:
+    """A many-related field whose rows the page has prefetched (or `prepare_page` put in the prefetch cache): the
+    related manager would answer that same prefetched queryset, so it is read from the cache without making the
+    manager; otherwise DRF's own path."""
+    name = field.source_attrs[0]
+    slow = _slow(field)
+    to_representation = field.to_representation
+
+    def step(instance):
+        try:
+            related = instance.__dict__["_prefetched_objects_cache"][name]
+        except (KeyError, AttributeError):
+            return slow(instance)
+        return to_representation(related)
+
+    return step
+
+
 def _all(value) -> Iterable:
     return value.all() if isinstance(value, models.manager.BaseManager) else value
 
@@ -133,6 +155,8 @@ def _compile_field(field: drf_fields.Field) -> Callable[[Any], Any] | None:
             return lambda instance: [child(item) for item in _all(related(instance))]
         return lambda instance: _none_or(child, related(instance))
     json_type = _AS_IS.get(type(field))
+    if single and type(field) is serializers.ManyRelatedField:
+        return _prefetched_many(field)
     if not single or isinstance(field, serializers.RelatedField | serializers.ManyRelatedField):
         return _slow(field)
     name = field.source_attrs[0]
@@ -140,6 +164,10 @@ def _compile_field(field: drf_fields.Field) -> Callable[[Any], Any] | None:
     to_representation: Callable[[Any], Any] = field.to_representation
     if _plain_iso_datetime(field):
         to_representation = _iso_datetime(field)
+    elif isinstance(field, drf_fields.DecimalField) and _plain_decimal(field):
+        to_representation = _decimal_text(field)
+    elif type(field) is drf_fields.ChoiceField:
+        to_representation = _choice(field)
 
     def plain(instance):
         try:
@@ -198,19 +226,65 @@ def _iso_datetime(field: drf_fields.Field) -> Callable[[Any], Any]:
     return to_representation
 
 
+def _plain_decimal(field: drf_fields.Field) -> bool:
+    """A DecimalField answered as a string of its decimal places, as written (no localisation, no normalising)."""
+    return (
+        type(field) is drf_fields.DecimalField
+        and getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+        and not field.localize
+        and not field.normalize_output
+        and field.decimal_places is not None
+    )
+
+
+def _decimal_text(field: drf_fields.DecimalField) -> Callable[[Any], Any]:
+    """DecimalField.to_representation for a Decimal that already has the field's decimal places (a column's value):
+    quantizing it changes nothing, so its text is written at once; any other value goes to the field itself."""
+    exponent = -(field.decimal_places or 0)  # not None: see _plain_decimal
+    max_digits = field.max_digits if field.max_digits is not None else float("inf")
+
+    def to_representation(value):
+        if type(value) is decimal.Decimal:
+            sign, digits, value_exponent = value.as_tuple()
+            if value_exponent == exponent and len(digits) <= max_digits:
+                return f"{value:f}"
+        return field.to_representation(value)
+
+    return to_representation
+
+
+def _choice(field: drf_fields.Field) -> Callable[[Any], Any]:
+    """ChoiceField.to_representation for a plain `str` (a column's value): its choice, looked up at once."""
+
+    def to_representation(value):
+        if type(value) is str and value:
+            return field.choice_strings_to_values.get(value, value)
+        return field.to_representation(value)
+
+    return to_representation
+
+
 def list_data(serializer_class: type[serializers.BaseSerializer], instances: Sequence, context: dict) -> list:
     """The rows of `instances` as `serializer_class(instances, many=True, context=context).data` would be."""
     row = _plan(serializer_class, instances, context) if ENABLED else None
     _plans.timezone = timezone.get_current_timezone()
     if row is None:
         return serializer_class(instances, many=True, context=context).data
-    return [row(instance) for instance in instances]
+    # While the page's rows are made, every serializer asking for a per_request value serves this context: the
+    # cache is found without walking up to the root for `serializer.context` (a dozen times a row).
+    _plans.page_cache = context.setdefault("_flat_per_request", {})
+    try:
+        return [row(instance) for instance in instances]
+    finally:
+        _plans.page_cache = None
 
 
 def per_request(serializer: serializers.BaseSerializer, name: str, compute: Callable[[], Any]) -> Any:
     """A value kept for the rest of the request (in its context; one serializer serves a whole page, and its plan
     serves every request of its thread)."""
-    cache = serializer.context.setdefault("_flat_per_request", {})
+    cache = getattr(_plans, "page_cache", None)
+    if cache is None:
+        cache = serializer.context.setdefault("_flat_per_request", {})
     key = (id(serializer), name)
     if key not in cache:
         cache[key] = compute()
