@@ -17,6 +17,8 @@ def typed_text_fields():
             for field in model._meta.concrete_fields:
                 if not isinstance(field, models.CharField | models.TextField) or field.choices:
                     continue
+                if not field.editable:
+                    continue  # made by the system (a notice's stored HTML), never typed
                 key = (model._meta.app_label, model._meta.model_name, field.name)
                 if key not in NOT_TYPED:
                     yield key, field

@@ -77,6 +77,7 @@ NOT_PAGES = {
     "notices:progress",
     "dashboard:chart_csv",
     "dashboard:summary_csv",
+    "supply:secretariat_export",
     "assistance:case_assign",
     "assistance:case_note",
     "assistance:case_status",
