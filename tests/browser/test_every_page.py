@@ -78,6 +78,9 @@ NOT_PAGES = {
     "dashboard:chart_csv",
     "dashboard:summary_csv",
     "supply:secretariat_export",
+    # KNOWN (session of 2026-12-01): the draft's edit page is reached only through the sweep's own draft request,
+    # which a CI run on PostgreSQL did not link to; checked by tests/supply/test_views_fab.py until the sweep is fixed.
+    "supply:request_edit",
     "assistance:case_assign",
     "assistance:case_note",
     "assistance:case_status",
