@@ -300,7 +300,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "alliance_portal.api_schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "alliance_portal.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "alliance_portal.throttling.AnonRateThrottle",
         "alliance_portal.throttling.KeyRateThrottle",
         "alliance_portal.throttling.UserRateThrottle",
         "alliance_portal.throttling.WriteRateThrottle",
