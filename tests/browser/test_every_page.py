@@ -242,9 +242,7 @@ PROBES = 40
 def _probe(page, base: str, name: str, params: list[str], pool: dict[str, set[str]]) -> str | None:
     """A path of the page `name` that answers this role 200, its parameters taken from `pool`; None if none does."""
     namespace = name.rpartition(":")[0]
-    values = [
-        sorted(pool.get(f"{namespace}:{param}", ()), key=lambda v: (len(v), v), reverse=True) for param in params
-    ]
+    values = [sorted(pool.get(f"{namespace}:{param}", ()), key=lambda v: (len(v), v), reverse=True) for param in params]
     for combination in itertools.islice(itertools.product(*values), PROBES):
         try:
             path = reverse(name, kwargs=dict(zip(params, combination, strict=True)))
