@@ -9,29 +9,31 @@ per item, each a link to the filtered list) and the dashboard's panels.
 The page only reads, through each app's selectors; it lives in the dashboard app because it reads every app and
 nothing may import it. Every list is cut to a few rows, so the page makes the same queries whatever the data."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from alliance_portal.errors import ConflictError, NotAllowed
 from assistance.selectors import active_cases, case_counts
 from donations.selectors import overdue_pledge_count, pledges_in_progress, shipments_to_update
 from members.models import Organisation
 from members.rules import Actor
 from members.selectors import membership_for
 from members.selectors_reports import has_reported, organisations_missing_reports, reports_expected_from
-from members.views.access import actor_for, service_refused
-from notices import services as notice_services
+from members.views.access import actor_for
 from notices.alerts import delivery_health
 from notices.selectors import awaiting_acknowledgement, visible_notices
+from notices.views.member import acknowledge_for_organisation
 from supply.selectors import (
     fab_commitments_awaiting,
     fab_open_requests,
@@ -96,117 +98,126 @@ class MemberStart:
         return [section for section in self.sections if not section.rows]
 
 
+@dataclass(frozen=True)
+class Card:
+    """What one card of a member's start page shows, for the kinds of organisation it is for (every kind when
+    `kinds` is empty): its rows, drawn by `dashboard/start/_<key>.html`, the list behind them and what it says when
+    nothing waits. `when` leaves the card out for an organisation it does not concern."""
+
+    key: str
+    title: Promise
+    rows: Callable[[Organisation, Actor], Any]
+    url_name: str
+    empty: Promise
+    kinds: tuple[str, ...] = ()
+    query: str = ""
+    when: Callable[[Organisation], bool] | None = None
+
+    def section(self, organisation: Organisation, actor: Actor) -> Section:
+        all_url = reverse(self.url_name) + (f"?{self.query}" if self.query else "")
+        return Section.of(
+            self.key,
+            str(self.title),
+            f"dashboard/start/_{self.key}.html",
+            self.rows(organisation, actor),
+            all_url=all_url,
+            empty=str(self.empty),
+        )
+
+
+Kind = Organisation.Kind
+
+# The cards in the order of the page: the notices first, then what the kind of organisation has to act on.
+CARDS = (
+    Card(
+        "notices",
+        gettext_lazy("Notices to acknowledge"),
+        lambda organisation, actor: awaiting_acknowledgement(organisation),
+        "notices:list",
+        gettext_lazy("No notice waits for your acknowledgement."),
+    ),
+    Card(
+        "fab_commitments",
+        gettext_lazy("Commitments waiting for you"),
+        lambda organisation, actor: fab_commitments_awaiting(organisation=organisation),
+        "supply:request_list",
+        gettext_lazy("No offer to accept and no delivery to confirm."),
+        kinds=(Kind.FAB,),
+    ),
+    Card(
+        "fab_requests",
+        gettext_lazy("Open supply requests"),
+        lambda organisation, actor: fab_open_requests(organisation=organisation),
+        "supply:request_list",
+        gettext_lazy("No open supply request."),
+        kinds=(Kind.FAB,),
+    ),
+    Card(
+        "supplier_commitments",
+        gettext_lazy("Commitments to ship"),
+        lambda organisation, actor: supplier_commitments(supplier=organisation, status="accepted"),
+        "supply:commitment_list",
+        gettext_lazy("No accepted commitment waits for shipping."),
+        kinds=(Kind.SUPPLIER,),
+        query="status=accepted",
+    ),
+    Card(
+        "supplier_queue",
+        gettext_lazy("Requests you can supply"),
+        lambda organisation, actor: supplier_queue(supplier=organisation),
+        "supply:supplier_queue",
+        gettext_lazy("Nothing in your categories needs supply right now."),
+        kinds=(Kind.SUPPLIER,),
+    ),
+    Card(
+        "shipments",
+        gettext_lazy("Shipments to update"),
+        lambda organisation, actor: shipments_to_update(organisation),
+        "dashboard:shipments",
+        gettext_lazy("No shipment waits for a pick-up, checkpoint or hand-over."),
+        kinds=(Kind.LOGISTICS,),
+    ),
+    Card(
+        "commitment_shipments",
+        gettext_lazy("Supply shipments to update"),
+        lambda organisation, actor: commitment_shipments_to_update(organisation),
+        "dashboard:shipments",
+        gettext_lazy("No supply shipment waits for a pick-up, checkpoint or hand-over."),
+        kinds=(Kind.LOGISTICS,),
+    ),
+    Card(
+        "report",
+        gettext_lazy("Today's status report"),
+        lambda organisation, actor: [] if has_reported(organisation) else [timezone.localdate()],
+        "members:report_list",
+        gettext_lazy("Today's status report is filed."),
+        when=reports_expected_from,
+    ),
+    Card(
+        "cases",
+        gettext_lazy("Open assistance cases"),
+        lambda organisation, actor: active_cases(actor),
+        "assistance:case_list",
+        gettext_lazy("No open assistance case."),
+    ),
+    Card(
+        "pledges",
+        gettext_lazy("Pledges in progress"),
+        lambda organisation, actor: pledges_in_progress(organisation),
+        "donations:pledge_list",
+        gettext_lazy("No pledge in progress."),
+    ),
+)
+
+
 def _member_sections(actor: Actor) -> list[Section]:
     organisation = actor.organisation
     assert organisation is not None
-    kind = organisation.kind
-    K = Organisation.Kind
-    sections = [
-        Section.of(
-            "notices",
-            _("Notices to acknowledge"),
-            "dashboard/start/_notices.html",
-            awaiting_acknowledgement(organisation),
-            all_url=reverse("notices:list"),
-            empty=_("No notice waits for your acknowledgement."),
-        )
+    return [
+        card.section(organisation, actor)
+        for card in CARDS
+        if (not card.kinds or organisation.kind in card.kinds) and (card.when is None or card.when(organisation))
     ]
-    if kind == K.FAB:
-        sections.append(
-            Section.of(
-                "fab_commitments",
-                _("Commitments waiting for you"),
-                "dashboard/start/_fab_commitments.html",
-                fab_commitments_awaiting(organisation=organisation),
-                all_url=reverse("supply:request_list"),
-                empty=_("No offer to accept and no delivery to confirm."),
-            )
-        )
-        sections.append(
-            Section.of(
-                "fab_requests",
-                _("Open supply requests"),
-                "dashboard/start/_fab_requests.html",
-                fab_open_requests(organisation=organisation),
-                all_url=reverse("supply:request_list"),
-                empty=_("No open supply request."),
-            )
-        )
-    elif kind == K.SUPPLIER:
-        sections.append(
-            Section.of(
-                "supplier_commitments",
-                _("Commitments to ship"),
-                "dashboard/start/_supplier_commitments.html",
-                supplier_commitments(supplier=organisation, status="accepted"),
-                all_url=f"{reverse('supply:commitment_list')}?status=accepted",
-                empty=_("No accepted commitment waits for shipping."),
-            )
-        )
-        sections.append(
-            Section.of(
-                "supplier_queue",
-                _("Requests you can supply"),
-                "dashboard/start/_supplier_queue.html",
-                supplier_queue(supplier=organisation),
-                all_url=reverse("supply:supplier_queue"),
-                empty=_("Nothing in your categories needs supply right now."),
-            )
-        )
-    elif kind == K.LOGISTICS:
-        sections.append(
-            Section.of(
-                "shipments",
-                _("Shipments to update"),
-                "dashboard/start/_shipments.html",
-                shipments_to_update(organisation),
-                all_url=reverse("dashboard:shipments"),
-                empty=_("No shipment waits for a pick-up, checkpoint or hand-over."),
-            )
-        )
-        sections.append(
-            Section.of(
-                "commitment_shipments",
-                _("Supply shipments to update"),
-                "dashboard/start/_commitment_shipments.html",
-                commitment_shipments_to_update(organisation),
-                all_url=reverse("dashboard:shipments"),
-                empty=_("No supply shipment waits for a pick-up, checkpoint or hand-over."),
-            )
-        )
-    if reports_expected_from(organisation):
-        due = not has_reported(organisation)
-        sections.append(
-            Section(
-                "report",
-                _("Today's status report"),
-                "dashboard/start/_report.html",
-                [timezone.localdate()] if due else [],
-                all_url=reverse("members:report_list"),
-                empty=_("Today's status report is filed."),
-            )
-        )
-    sections.append(
-        Section.of(
-            "cases",
-            _("Open assistance cases"),
-            "dashboard/start/_cases.html",
-            active_cases(actor),
-            all_url=reverse("assistance:case_list"),
-            empty=_("No open assistance case."),
-        )
-    )
-    sections.append(
-        Section.of(
-            "pledges",
-            _("Pledges in progress"),
-            "dashboard/start/_pledges.html",
-            pledges_in_progress(organisation),
-            all_url=reverse("donations:pledge_list"),
-            empty=_("No pledge in progress."),
-        )
-    )
-    return sections
 
 
 def member_start(actor: Actor) -> MemberStart:
@@ -306,30 +317,11 @@ def start_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def start_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    """The start page's one-tap acknowledgement, through the notices service; back to the start page."""
+    """The start page's one-tap acknowledgement, as the notice's own page does it (notices' door helper); back to the
+    start page. Only a notice addressed to the organisation is found here, whoever asks."""
     membership = membership_for(request.user)
     if membership is None:
         raise Http404
     notice = get_object_or_404(visible_notices(organisation=membership.organisation), pk=pk)
-    actor = actor_for(request, membership)
-    refusal = actor.refusal()
-    if refusal is not None:
-        return service_refused(request, refusal)
-    try:
-        acknowledgement, created = notice_services.notice_acknowledge(actor=actor, notice=notice)
-    except NotAllowed as error:
-        if error.code == notice_services.NOT_IN_AUDIENCE:
-            raise Http404 from None
-        return service_refused(request, error)
-    except ConflictError as error:
-        messages.error(request, error.message)
-    else:
-        if created:
-            messages.success(request, _("Acknowledged for your organisation: %(title)s") % {"title": notice.title})
-        else:
-            messages.info(
-                request,
-                _("%(who)s already acknowledged this notice for your organisation.")
-                % {"who": acknowledgement.by or _("A colleague")},
-            )
-    return redirect("start")
+    thanks = _("Acknowledged for your organisation: %(title)s") % {"title": notice.title}
+    return acknowledge_for_organisation(request, membership, notice, thanks=thanks, then=reverse("start"))

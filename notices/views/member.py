@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from alliance_portal.downloads import file_download
 from alliance_portal.errors import ConflictError, NotAllowed
+from members.models import Membership
 from members.views.access import actor_for, service_refused
 
 from .. import services
@@ -93,13 +94,13 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "notices/notice_detail.html", context)
 
 
-@require_POST
-@login_required
-def notice_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = membership_for(request.user)
-    if membership is None:
-        raise Http404
-    notice = visible_notice(request, pk)
+def acknowledge_for_organisation(
+    request: HttpRequest, membership: Membership, notice: Notice, *, thanks: str, then: str
+) -> HttpResponse:
+    """A member's acknowledgement of `notice` for its organisation, through the service, as every web door answers it:
+    the refusal page for an actor who may not write, a 404 for a notice not addressed to the organisation, otherwise
+    a message (`thanks` for a new acknowledgement) and a redirect to `then`. The door has found the membership and the
+    notice (each a 404 when missing)."""
     actor = actor_for(request, membership)
     refusal = actor.refusal()
     if refusal is not None:
@@ -115,14 +116,30 @@ def notice_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         if created:
-            messages.success(request, _("Thank you: your organisation has acknowledged this notice."))
+            messages.success(request, thanks)
         else:
             messages.info(
                 request,
                 _("%(who)s already acknowledged this notice for your organisation.")
                 % {"who": acknowledgement.by or _("A colleague")},
             )
-    return redirect(reverse("notices:detail", args=[notice.pk]))
+    return redirect(then)
+
+
+@require_POST
+@login_required
+def notice_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = membership_for(request.user)
+    if membership is None:
+        raise Http404
+    notice = visible_notice(request, pk)
+    return acknowledge_for_organisation(
+        request,
+        membership,
+        notice,
+        thanks=_("Thank you: your organisation has acknowledged this notice."),
+        then=reverse("notices:detail", args=[notice.pk]),
+    )
 
 
 @require_safe

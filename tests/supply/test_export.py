@@ -54,6 +54,18 @@ def test_headers_in_chinese_for_a_chinese_reader(client_for, secretariat, approv
     assert "状态" in rows[0]
 
 
+def test_a_chinese_reader_gets_choices_in_chinese_and_an_unknown_code_as_it_is(client_for, secretariat, approved):
+    from supply.models import SupplyRequest
+
+    SupplyRequest.objects.filter(pk=approved.pk).update(storage="deep-freeze")
+    url = reverse("supply:secretariat_export", args=["csv"])
+    rows = csv_rows(client_for(secretariat).get(url, headers={"Accept-Language": "zh-hans"}))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    # The province is the delivery site's, a choice of another model.
+    assert (row["省份"], row["紧急程度"], row["状态"]) == ("湖北省", "特急", "已批准")
+    assert row["储存条件"] == "deep-freeze"
+
+
 def test_commitments_export_respects_the_filters(client_for, secretariat, commitment):
     rows = csv_rows(export(client_for(secretariat), "commitment", "?status__exact=offered", CSV))
     header = rows[0]
