@@ -90,4 +90,9 @@ def describe_part(part: dict) -> str:
 
 def explain(parts: list[dict], describe: Callable[[dict], str] = describe_part) -> str:
     """The parts in words; `describe` may be a memo of describe_part (the API's list puts each part in words once)."""
-    return _(", ").join(describe(p) for p in parts) if parts else _("no priority factors")
+    return explain_described([describe(p) for p in parts])
+
+
+def explain_described(described: list[str]) -> str:
+    """The explanation of parts already put in words (describe_part), in their order."""
+    return _(", ").join(described) if described else _("no priority factors")

@@ -110,29 +110,36 @@ class SupplyRequestSerializer(serializers.ModelSerializer):
         }
 
     # A page's requests share few distinct parts (a risk level, a number of days): each part is put in words once
-    # per request, and each distinct list of parts once (priority.describe_part goes through gettext).
-    def _described(self, part: dict) -> str:
-        described = per_request(self, "parts", dict)
-        key = (part["factor"], repr(part["value"]), part["points"], part.get("reported_on"))
-        if key not in described:
-            described[key] = priority.describe_part(part)
-        return described[key]
+    # per request (priority.describe_part goes through gettext), and each row's parts once for both fields.
+    def _descriptions(self, obj) -> list[str]:
+        cached = obj.__dict__.get("_api_part_descriptions")
+        if cached is None:
+            described = per_request(self, "parts", dict)
+            cached = []
+            for part in obj.priority_parts:
+                key = (part["factor"], repr(part["value"]), part["points"], part.get("reported_on"))
+                text = described.get(key)
+                if text is None:
+                    text = described[key] = priority.describe_part(part)
+                cached.append(text)
+            obj.__dict__["_api_part_descriptions"] = cached
+        return cached
 
     def get_priority_explanation(self, obj) -> str:
-        explained = per_request(self, "explanations", dict)
-        key = repr(obj.priority_parts)
-        if key not in explained:
-            explained[key] = priority.explain(obj.priority_parts, describe=self._described)
-        return explained[key]
+        return priority.explain_described(self._descriptions(obj))
 
     @extend_schema_field(PriorityPartSerializer(many=True))
     def get_priority_parts(self, obj) -> list[dict]:
-        parts = []
-        for part in obj.priority_parts:
-            # describe_part() says "high-risk area +40"; the points have their own field.
-            label = self._described(part).rpartition(" ")[0]
-            parts.append({"factor": part["factor"], "value": part["value"], "points": part["points"], "label": label})
-        return parts
+        # describe_part() says "high-risk area +40"; the points have their own field.
+        return [
+            {
+                "factor": part["factor"],
+                "value": part["value"],
+                "points": part["points"],
+                "label": text.rpartition(" ")[0],
+            }
+            for part, text in zip(obj.priority_parts, self._descriptions(obj), strict=True)
+        ]
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=S.choices)))
     def get_allowed_transitions(self, obj) -> list[str]:
