@@ -169,34 +169,40 @@ def _organisations():
 
 
 def prefetch_category_lists(organisations: Sequence[Organisation]) -> None:
-    """Both category lists of a page of organisations in one query (a UNION of the two relations) instead of one
-    per relation, put where `categories_supplied.all()` and `categories_consumed.all()` read them."""
+    """Both category lists of a page of organisations in one query (a UNION of the two relations, read as plain
+    values) instead of one per relation, put where `categories_supplied.all()` and `categories_consumed.all()` read
+    them: a list of the categories, each made once a page however many organisations name it."""
     ids = [organisation.pk for organisation in organisations]
     if not ids:
         return
-    fields = ("id", "code", "sort_order")
+    columns = ("organisation_id", "relation", "id", "code", "sort_order")
     supplied = MaterialCategory.objects.filter(suppliers__in=ids).annotate(
         organisation_id=F("suppliers__id"), relation=Value("categories_supplied")
     )
     consumed = MaterialCategory.objects.filter(consumers__in=ids).annotate(
         organisation_id=F("consumers__id"), relation=Value("categories_consumed")
     )
-    found: dict[tuple[int, str], list[MaterialCategory]] = {}
     rows = (
-        supplied.only(*fields)
-        .order_by()
-        .union(consumed.only(*fields).order_by(), all=True)
+        supplied.order_by()
+        .values_list(*columns)
+        .union(consumed.order_by().values_list(*columns), all=True)
         .order_by("sort_order", "code")
     )
-    for category in rows:
-        found.setdefault((category.organisation_id, category.relation), []).append(category)
+    found: dict[tuple[int, str], list[MaterialCategory]] = {}
+    categories: dict[int, MaterialCategory] = {}
+    for organisation_id, relation, pk, code, sort_order in rows:
+        category = categories.get(pk)
+        if category is None:
+            category = categories[pk] = MaterialCategory.from_db(
+                rows.db, ["id", "code", "sort_order"], [pk, code, sort_order]
+            )
+        found.setdefault((organisation_id, relation), []).append(category)
     for organisation in organisations:
         cache = organisation.__dict__.setdefault("_prefetched_objects_cache", {})
         for relation in ("categories_supplied", "categories_consumed"):
-            codes = MaterialCategory.objects.all()
-            codes._result_cache = found.get((organisation.pk, relation), [])
-            codes._prefetch_done = True  # type: ignore[attr-defined]  # as prefetch_related marks it
-            cache[relation] = codes
+            # What the related manager answers for a prefetched relation (`.all()` included); a list page only
+            # reads it.
+            cache[relation] = found.get((organisation.pk, relation), [])
 
 
 @extend_schema_view(
