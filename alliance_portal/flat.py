@@ -296,3 +296,25 @@ def defer_all_but(prefix: str, model: type[models.Model], keep: Iterable[str]) -
     page reads 50 joined rows, and a partner's description or a request's JSON parts cost to read and to decode."""
     kept = {"id", *keep}
     return [f"{prefix}__{field.name}" for field in model._meta.concrete_fields if field.name not in kept]
+
+
+def prefetch_reverse(rows: Sequence[models.Model], relation: str, queryset: models.QuerySet | None = None) -> None:
+    """The related rows of a reverse foreign key (`relation`, e.g. a pledge's "lines") of a page's rows in one
+    query, put where `row.<relation>.all()` reads them, each pointing back to its row. `prefetch_related` does the
+    same but makes a filtered queryset for every row of the page (a tenth of a list page); this keeps plain lists,
+    which is what a list page reads (`.all()` on the relation answers the list). `queryset` may add joins."""
+    if not rows:
+        return
+    rel = type(rows[0])._meta.get_field(relation)
+    field = rel.field  # type: ignore[union-attr]  # the foreign key on the related model
+    by_row: dict[Any, list] = {row.pk: [] for row in rows}
+    related = (queryset if queryset is not None else field.model._default_manager.all()).filter(
+        **{f"{field.attname}__in": list(by_row)}
+    )
+    rows_by_pk = {row.pk: row for row in rows}
+    for item in related:
+        key = getattr(item, field.attname)
+        field.set_cached_value(item, rows_by_pk[key])
+        by_row[key].append(item)
+    for row in rows:
+        row.__dict__.setdefault("_prefetched_objects_cache", {})[rel.cache_name] = by_row[row.pk]  # type: ignore[union-attr]

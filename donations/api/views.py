@@ -25,6 +25,7 @@ from alliance_portal.api import (
 )
 from alliance_portal.api_auth import HasScope, get_caller
 from alliance_portal.api_schema import IF_MATCH_HEADER, PortalAutoSchema
+from alliance_portal.flat import prefetch_reverse
 from alliance_portal.idempotency import IdempotentCreateMixin, idempotent
 from alliance_portal.pagination import UncountedPagination
 from alliance_portal.shipping import CheckpointKind
@@ -165,8 +166,14 @@ class PledgeViewSet(
     schema = PortalAutoSchema()
 
     def get_queryset(self):
+        pledges = selectors.visible_pledges(_actor(self.request))
+        if self.action == "list":
+            return pledges  # the page's lines: prepare_page
         # The lines with their categories in one query (not one for the lines and one for the categories).
-        return selectors.visible_pledges(_actor(self.request)).prefetch_related(_lines_with_categories("lines"))
+        return pledges.prefetch_related(_lines_with_categories("lines"))
+
+    def prepare_page(self, rows):
+        prefetch_reverse(rows, "lines", PledgeLine.objects.select_related("category"))
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
