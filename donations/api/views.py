@@ -25,10 +25,11 @@ from alliance_portal.api import (
 )
 from alliance_portal.api_auth import HasScope, get_caller
 from alliance_portal.api_schema import IF_MATCH_HEADER, PortalAutoSchema
-from alliance_portal.flat import prefetch_reverse
+from alliance_portal.flat import defer_all_but, prefetch_reverse
 from alliance_portal.idempotency import IdempotentCreateMixin, idempotent
 from alliance_portal.pagination import UncountedPagination
 from alliance_portal.shipping import CheckpointKind
+from members.models import Organisation
 
 from .. import selectors, services
 from ..models import Appeal, PledgeLine
@@ -36,6 +37,7 @@ from .filters import AppealFilter, PledgeFilter, ShipmentFilter
 from .serializers import (
     AppealSerializer,
     DonationConflictSerializer,
+    DonationPartySerializer,
     PledgeCustomsSerializer,
     PledgeDeliverSerializer,
     PledgeDispatchSerializer,
@@ -168,7 +170,17 @@ class PledgeViewSet(
     def get_queryset(self):
         pledges = selectors.visible_pledges(_actor(self.request))
         if self.action == "list":
-            return pledges  # the page's lines: prepare_page
+            # What a row shows (PledgeSerializer): the donor's and the carrier's names, the shipment; the appeal as
+            # its id. The page's lines: prepare_page.
+            party = DonationPartySerializer.Meta.fields
+            return (
+                pledges.select_related(None)
+                .select_related("donor", "shipment__carrier")
+                .defer(
+                    *defer_all_but("donor", Organisation, party),
+                    *defer_all_but("shipment__carrier", Organisation, party),
+                )
+            )
         # The lines with their categories in one query (not one for the lines and one for the categories).
         return pledges.prefetch_related(_lines_with_categories("lines"))
 
