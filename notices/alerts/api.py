@@ -257,7 +257,7 @@ class AlertSerializer(serializers.ModelSerializer):
 @extend_schema_view(
     list=extend_schema(description=_("The delivery log of your organisation's alerts (the secretariat sees all).")),
 )
-class AlertViewSet(viewsets.ReadOnlyModelViewSet):
+class AlertViewSet(ListWithOutputMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Alerts: one message to one recipient over one channel, and what became of it."""
 
     serializer_class = AlertSerializer
