@@ -213,10 +213,21 @@ class NoticeViewSet(IdempotentCreateMixin, CreateWithOutputMixin, ListWithOutput
         caller = get_caller(self.request)
         notices = visible_notices(organisation=caller.organisation, is_staff=caller.is_staff)
         acknowledgements = Acknowledgement.objects.filter(notice=OuterRef("pk"), organisation_id=caller.organisation_id)
-        return notices.annotate(
+        notices = notices.annotate(
             acknowledged=Exists(acknowledgements),
-            acknowledged_at=Subquery(acknowledgements.values("at")[:1]),
-        ).prefetch_related("attachments")
+            acknowledged_at=Subquery(acknowledgements.order_by().values("at")[:1]),  # one at most
+        )
+        # A list page loads its rows' attachments itself (prepare_page); a single notice prefetches them.
+        return notices if self.action == "list" else notices.prefetch_related("attachments")
+
+    def prepare_page(self, rows):
+        """The page's attachments in one plain query, put where `notice.attachments.all()` reads them: Django's
+        prefetch machinery costs more than the query itself (a page of notices mostly has none)."""
+        found: dict[int, list[NoticeAttachment]] = {notice.pk: [] for notice in rows}
+        for attachment in NoticeAttachment.objects.filter(notice_id__in=list(found)):
+            found[attachment.notice_id].append(attachment)
+        for notice in rows:
+            notice.__dict__.setdefault("_prefetched_objects_cache", {})["attachments"] = found[notice.pk]
 
     def get_permissions(self):
         permissions_ = super().get_permissions()
