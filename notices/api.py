@@ -217,14 +217,18 @@ class NoticeViewSet(IdempotentCreateMixin, CreateWithOutputMixin, ListWithOutput
             acknowledged=Exists(acknowledgements),
             acknowledged_at=Subquery(acknowledgements.order_by().values("at")[:1]),  # one at most
         )
-        # A list page loads its rows' attachments itself (prepare_page); a single notice prefetches them.
-        return notices if self.action == "list" else notices.prefetch_related("attachments")
+        if self.action != "list":
+            return notices.prefetch_related("attachments")
+        # A list page loads its rows' attachments itself (prepare_page), only for the rows that have any.
+        return notices.annotate(has_attachments=Exists(NoticeAttachment.objects.filter(notice=OuterRef("pk"))))
 
     def prepare_page(self, rows):
-        """The page's attachments in one plain query, put where `notice.attachments.all()` reads them: Django's
-        prefetch machinery costs more than the query itself (a page of notices mostly has none)."""
+        """The attachments of the page's rows that have any, in one plain query (none when no row has one, as on
+        most pages), put where `notice.attachments.all()` reads them: Django's prefetch machinery costs more than
+        the query itself."""
         found: dict[int, list[NoticeAttachment]] = {notice.pk: [] for notice in rows}
-        for attachment in NoticeAttachment.objects.filter(notice_id__in=list(found)):
+        with_files = [notice.pk for notice in rows if notice.has_attachments]
+        for attachment in NoticeAttachment.objects.filter(notice_id__in=with_files) if with_files else ():
             found[attachment.notice_id].append(attachment)
         for notice in rows:
             notice.__dict__.setdefault("_prefetched_objects_cache", {})["attachments"] = found[notice.pk]
