@@ -1,7 +1,7 @@
 """`make bench-api`: each API list (and the secretariat's web queue) against the floor, a bare `.values()` JSON view of
 the same page of the same rows, on the production stack, interleaved, in one run.
 
-    .venv/bin/python bench/api_floor.py [--duration 5] [--rounds 3] [--connections 8] [--reuse]
+    .venv/bin/python bench/api_floor.py [--duration 5] [--rounds 3] [--connections 8] [--reuse] [--only notices]
 
 1. PostgreSQL (127.0.0.1:5432, user postgres) must be running; Redis (127.0.0.1:6379) is used when it answers
    (database 12, emptied first), as production has it. The benchmark's own database `ap_bench` (or --database) is
@@ -61,6 +61,7 @@ def parse_args():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--reuse", action="store_true", help="keep an already filled database")
+    parser.add_argument("--only", metavar="WORD", help="only the lists whose name contains WORD (e.g. notices)")
     parser.add_argument("--fill", metavar="OUT_JSON", help=argparse.SUPPRESS)  # internal: the fill step
     parser.add_argument("--queries", metavar="TARGETS_JSON", help=argparse.SUPPRESS)  # internal: query counts
     return parser.parse_args()
@@ -381,7 +382,9 @@ def main() -> None:
         raise SystemExit("the benchmark's database name must contain 'bench' (it is dropped and made anew)")
     setup_env = {**base_env, "DATABASE_URL": url, "DJANGO_ENV": "development"}
     info = prepare(args, setup_env)
-    plan = targets(info)
+    plan = [target for target in targets(info) if not args.only or args.only in target["name"]]
+    if not plan:
+        raise SystemExit(f"no list's name contains {args.only!r}")
     (OUT / "targets.json").write_text(json.dumps(plan))
     queries = json.loads(
         run([sys.executable, __file__, "--queries", str(OUT / "targets.json")], env=setup_env, capture=True)

@@ -213,10 +213,25 @@ class NoticeViewSet(IdempotentCreateMixin, CreateWithOutputMixin, ListWithOutput
         caller = get_caller(self.request)
         notices = visible_notices(organisation=caller.organisation, is_staff=caller.is_staff)
         acknowledgements = Acknowledgement.objects.filter(notice=OuterRef("pk"), organisation_id=caller.organisation_id)
-        return notices.annotate(
+        notices = notices.annotate(
             acknowledged=Exists(acknowledgements),
-            acknowledged_at=Subquery(acknowledgements.values("at")[:1]),
-        ).prefetch_related("attachments")
+            acknowledged_at=Subquery(acknowledgements.order_by().values("at")[:1]),  # one at most
+        )
+        if self.action != "list":
+            return notices.prefetch_related("attachments")
+        # A list page loads its rows' attachments itself (prepare_page), only for the rows that have any.
+        return notices.annotate(has_attachments=Exists(NoticeAttachment.objects.filter(notice=OuterRef("pk"))))
+
+    def prepare_page(self, rows):
+        """The attachments of the page's rows that have any, in one plain query (none when no row has one, as on
+        most pages), put where `notice.attachments.all()` reads them: Django's prefetch machinery costs more than
+        the query itself."""
+        found: dict[int, list[NoticeAttachment]] = {notice.pk: [] for notice in rows}
+        with_files = [notice.pk for notice in rows if notice.has_attachments]
+        for attachment in NoticeAttachment.objects.filter(notice_id__in=with_files) if with_files else ():
+            found[attachment.notice_id].append(attachment)
+        for notice in rows:
+            notice.__dict__.setdefault("_prefetched_objects_cache", {})["attachments"] = found[notice.pk]
 
     def get_permissions(self):
         permissions_ = super().get_permissions()

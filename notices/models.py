@@ -102,6 +102,11 @@ class Notice(models.Model):
         indexes = [
             models.Index(fields=["status", "publish_at"]),
             models.Index(fields=["status", "-pinned", "-published_at"]),
+            # The lists' order itself (Meta.ordering): a page of a member's list (status in published/archived,
+            # then the audience, both checked row by row) walks it and stops at its 51st row, where the first
+            # index's leading status would need every visible row sorted (docs/performance.md, "Notices: the page
+            # first"). The staff's list, with no status filter, walks it too.
+            models.Index(fields=["-pinned", "-published_at", "-id"], name="notice_list_order_idx"),
         ]
         constraints = [
             models.CheckConstraint(

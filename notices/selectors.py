@@ -72,11 +72,15 @@ def addressed_to(organisation: Organisation) -> Q:
     broad = Q(audience_kind=A.KINDS, kinds__icontains=_quoted(organisation.kind)) | Q(
         audience_kind=A.ORGANISATIONS, pk__in=named
     )
-    if organisation.kind != Organisation.Kind.SECRETARIAT:
-        broad |= Q(audience_kind=A.ALL) | Q(
-            audience_kind=A.PROVINCES, provinces__icontains=_quoted(organisation.province)
-        )
-    return broad
+    if organisation.kind == Organisation.Kind.SECRETARIAT:
+        return broad
+    # "All members" first: the database tests the alternatives in this order, row by row, as a list walks its order
+    # index, and most notices go to all members.
+    return (
+        Q(audience_kind=A.ALL)
+        | broad
+        | Q(audience_kind=A.PROVINCES, provinces__icontains=_quoted(organisation.province))
+    )
 
 
 def visible_notices(*, organisation: Organisation | None, is_staff: bool = False) -> QuerySet[Notice]:

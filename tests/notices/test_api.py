@@ -2,8 +2,9 @@
 query counts."""
 
 import pytest
+from django.urls import reverse
 
-from notices.models import Acknowledgement, Notice
+from notices.models import Acknowledgement, Notice, NoticeAttachment
 
 from ..api_helpers import API_ROLES, api_client, query_count
 from ..members.factories import UserFactory
@@ -136,6 +137,27 @@ def test_list_query_count_is_constant(request, org):
     for index in range(3, 30):
         make_notice(title_en=f"N{index}", requires_ack=True)
     assert query_count(client, LIST) == few
+
+
+def test_list_shows_each_notice_its_own_attachments_in_at_most_one_more_query(request, org):
+    client = api_client("read_key", request)
+    make_notice(title_en="No files")
+    with_files = make_notice(title_en="Two files")
+    for name in ("plan.pdf", "annex.xlsx"):
+        # The row only: the list reads no file.
+        NoticeAttachment.objects.create(
+            notice=with_files, file=f"notices/{with_files.pk}/{name}", name=name, content_type="x", size=1
+        )
+    rows = {row["title_en"]: row for row in client.get(LIST).json()["results"]}
+    with_attachments = query_count(client, LIST)
+    assert rows["No files"]["attachments"] == []
+    files = rows["Two files"]["attachments"]
+    assert [file["name"] for file in files] == ["plan.pdf", "annex.xlsx"]
+    first = NoticeAttachment.objects.get(notice=with_files, name="plan.pdf")
+    assert files[0]["url"] == "http://testserver" + reverse("notices:attachment", args=[with_files.pk, first.pk])
+    NoticeAttachment.objects.filter(notice=with_files).delete()
+    # A page without attachments reads none; with some, one query reads them all.
+    assert query_count(client, LIST) == with_attachments - 1 == 1
 
 
 def test_user_without_organisation_sees_nothing(request, notices):
