@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 
 from axes.helpers import get_client_ip_address
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -16,7 +15,8 @@ from simple_history.signals import pre_create_historical_record
 from members.models import ApiKey, Organisation, hash_api_key
 from members.rules import GOOD_STANDING, Actor, actor_for_key, actor_for_user
 
-from . import key_cache, key_lockout
+from . import key_cache, key_lockout, throttling
+from .throttling import KeyRateThrottle
 
 # Organisations whose keys work and whose users may write (members.rules.GOOD_STANDING).
 WRITING_STATUSES = GOOD_STANDING
@@ -84,19 +84,32 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         address = _client_address(request)
         raw_key = header[1] if len(header) == 2 else ""
         prefix = key_cache.prefix_of(raw_key)
-        # One round trip to the cache for both the address's failures and the key (alliance_portal.key_cache).
+        # One round trip to the cache for the address's failures, the key (alliance_portal.key_cache) and the key's
+        # request budget (throttling.KeyRateThrottle, counted here and taken back if the key fails).
         lockout_key = key_lockout.cache_key(address)
-        found = cache.get_many([lockout_key] if prefix is None else [lockout_key, key_cache.cache_key(prefix)])
+        budget = KeyRateThrottle.precount(prefix) if prefix is not None else None
+        found, counts = throttling.read_and_count(
+            [lockout_key] if prefix is None else [lockout_key, key_cache.cache_key(prefix)],
+            [budget[2]] if budget is not None else [],
+        )
+
+        def refuse(message) -> exceptions.AuthenticationFailed:
+            if budget is not None:
+                throttling.uncount(budget[2][0])
+            return exceptions.AuthenticationFailed(message)
+
         if key_lockout.is_locked_out(address, cached=found.get(lockout_key)):
-            raise exceptions.AuthenticationFailed(_("Too many failed API key attempts from this address; try later."))
+            raise refuse(_("Too many failed API key attempts from this address; try later."))
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed(_("Malformed Authorization header: use 'Bearer <api key>'."))
+            raise refuse(_("Malformed Authorization header: use 'Bearer <api key>'."))
         api_key = None
         if prefix is not None:
             api_key = key_cache.from_cached(found.get(key_cache.cache_key(prefix))) or key_cache.load(prefix)
         if api_key is None or not self._proves(api_key, raw_key):
             key_lockout.record_failure(address)
-            raise exceptions.AuthenticationFailed(_("Invalid or revoked API key."))
+            raise refuse(_("Invalid or revoked API key."))
+        if budget is not None:
+            request._request.precounted_throttles = {budget[0]: (budget[1], *counts[0])}
         now = timezone.now()
         # Written at most once a minute per key, so a busy partner does not turn every read into a write.
         if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() > 60:

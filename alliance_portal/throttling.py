@@ -32,7 +32,7 @@ def _count(current_key: str, previous_key: str, timeout: int) -> tuple[int, int]
             return 0, 0
         current, previous = cache.make_and_validate_key(current_key), cache.make_and_validate_key(previous_key)
         try:
-            client = cache._cache.get_client(current, write=True)
+            client = cache._cache.get_client(current, write=True)  # type: ignore[attr-defined]
             pipe = client.pipeline(transaction=False)
             pipe.incr(current)
             pipe.expire(current, timeout)
@@ -51,16 +51,53 @@ def _count(current_key: str, previous_key: str, timeout: int) -> tuple[int, int]
     return int(count), int(cache.get(previous_key) or 0)
 
 
-def _uncount(current_key: str) -> None:
+def uncount(current_key: str) -> None:
     """Takes back the count of a refused request."""
     with contextlib.suppress(ValueError):  # expired meanwhile
         caches["default"].decr(current_key)
 
 
+def read_and_count(keys: list[str], counters: list[tuple[str, str, int]]) -> tuple[dict, list[tuple[int, int]]]:
+    """`cache.get_many(keys)` and `_count` of each counter (current key, previous key, timeout), in one round trip
+    with Redis (the API key's authentication reads its key and counts its budget at once)."""
+    cache = caches["default"]
+    if not isinstance(cache, FailOpenRedisCache):
+        return cache.get_many(keys), [_count(*counter) for counter in counters]
+    away: list[tuple[int, int]] = [(0, 0)] * len(counters)
+    if not redis_cache_available():
+        return {}, away
+    try:
+        client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+        pipe = client.pipeline(transaction=False)
+        pipe.mget([cache.make_and_validate_key(key) for key in keys])
+        for current, previous, timeout in counters:
+            current_key = cache.make_and_validate_key(current)
+            pipe.incr(current_key)
+            pipe.expire(current_key, timeout)
+            pipe.get(cache.make_and_validate_key(previous))
+        results = pipe.execute()
+    except (RedisError, OSError) as error:
+        _mark_down(error)
+        return {}, away
+    loads = cache._cache._serializer.loads  # type: ignore[attr-defined]
+    values = {key: loads(value) for key, value in zip(keys, results[0], strict=True) if value is not None}
+    counts = [(int(results[1 + 3 * i]), int(results[3 + 3 * i] or 0)) for i in range(len(counters))]
+    return values, counts
+
+
 class SlidingWindowThrottle(SimpleRateThrottle):
-    """SimpleRateThrottle's rates and keys, counted in a sliding window of two counters (see the module)."""
+    """SimpleRateThrottle's rates and keys, counted in a sliding window of two counters (see the module). A request
+    whose budget was already counted (by the API key's authentication, in its own round trip: `precount`) is not
+    counted again."""
 
     wait_seconds: float = 0.0
+    duration: int  # set from the rate by SimpleRateThrottle
+    num_requests: int
+
+    def counter(self, now: float) -> tuple[str, str, int]:
+        """The cache keys of the current and the previous window of `self.key` at `now`, and their lifetime."""
+        window = int(now // self.duration)
+        return f"{self.key}:{window}", f"{self.key}:{window - 1}", 2 * self.duration + 1
 
     def allow_request(self, request, view):
         if self.rate is None:
@@ -68,17 +105,20 @@ class SlidingWindowThrottle(SimpleRateThrottle):
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
-        now = self.timer()
-        window = int(now // self.duration)
-        elapsed = now - window * self.duration
-        current_key, previous_key = f"{self.key}:{window}", f"{self.key}:{window - 1}"
-        current, previous = _count(current_key, previous_key, 2 * self.duration + 1)
+        precounted = getattr(request, "precounted_throttles", None) or {}
+        if self.key in precounted:
+            now, current, previous = precounted[self.key]
+        else:
+            now = self.timer()
+            current, previous = _count(*self.counter(now))
         if current == 0:  # the cache is away
             return True
+        window_start = int(now // self.duration) * self.duration
+        elapsed = now - window_start
         overlap = 1 - elapsed / self.duration
         if previous * overlap + current <= self.num_requests:
             return True
-        _uncount(current_key)
+        uncount(self.counter(now)[0])
         self.wait_seconds = self._wait(current - 1, previous, elapsed)
         return False
 
@@ -111,7 +151,7 @@ class AnonRateThrottle(SlidingWindowThrottle):
 class _CallerThrottle(SlidingWindowThrottle):
     def _ident(self, request) -> str | None:
         if isinstance(request.auth, ApiKey):
-            return f"key-{request.auth.pk}"
+            return f"key-{request.auth.prefix}"
         user = request.user
         if user is not None and user.is_authenticated:
             return f"user-{user.pk}"
@@ -119,9 +159,21 @@ class _CallerThrottle(SlidingWindowThrottle):
 
 
 class KeyRateThrottle(_CallerThrottle):
-    """A partner's key: one budget for everything it does."""
+    """A partner's key: one budget for everything it does (counted by the key's authentication: `precount`)."""
 
     scope = "key"
+
+    @classmethod
+    def precount(cls, prefix: str) -> "tuple[str, float, tuple[str, str, int]] | None":
+        """For the key with this prefix, before it is authenticated: the throttle's cache key, the time and the
+        counter to count in the authentication's own round trip (None when keys are not throttled). The count of a
+        request that then fails to authenticate is taken back (`uncount`)."""
+        throttle = cls()
+        if throttle.rate is None:
+            return None
+        throttle.key = throttle.cache_format % {"scope": cls.scope, "ident": f"key-{prefix}"}
+        now = throttle.timer()
+        return throttle.key, now, throttle.counter(now)
 
     def get_cache_key(self, request, view):
         ident = self._ident(request)

@@ -55,9 +55,14 @@ def english(settings):
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    # The cache holds lockout counters; a test must not inherit another's.
+    # The cache holds lockout counters; a test must not inherit another's. Nor the belief that Redis is down, left
+    # by a test that pointed the cache at a server that is not there.
+    from alliance_portal import cache as portal_cache
+
+    portal_cache._down_until = 0.0
     cache.clear()
     yield
+    portal_cache._down_until = 0.0
     cache.clear()
 
 

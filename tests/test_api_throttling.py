@@ -6,7 +6,8 @@ import pytest
 
 from alliance_portal.throttling import KeyRateThrottle, UserRateThrottle, WriteRateThrottle
 
-from .api_helpers import api_client
+from .api_helpers import api_client, key_client
+from .members.factories import make_api_key
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,17 @@ def test_a_key_past_its_rate_gets_429_while_another_caller_does_not(request):
     assert api_client("org_admin", request).get("/api/v1/organizations/").status_code == 200
 
 
+def test_wrong_secrets_under_a_keys_prefix_do_not_spend_its_budget(org):
+    # The key's budget is counted with its authentication, in the same round trip; a request that fails to
+    # authenticate takes its count back, so nobody who has only seen a key's prefix can use up its budget.
+    _key, raw = make_api_key(org)
+    ap, prefix, _secret = raw.split("_", 2)
+    wrong = key_client(f"{ap}_{prefix}_{'x' * 43}")
+    assert [wrong.get("/api/v1/organizations/").status_code for _ in range(3)] == [401, 401, 401]
+    right = key_client(raw)
+    assert [right.get("/api/v1/organizations/").status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
 # The sliding window, on the cache the suite runs with (Redis in CI, the local memory cache otherwise) and on
 # Redis whenever it answers: a budget of 10 a minute, the clock moved by hand.
 class _Clock:
@@ -57,7 +69,7 @@ class _Request:
     def __init__(self, pk: int):
         from members.models import ApiKey
 
-        self.auth = ApiKey(pk=pk)
+        self.auth = ApiKey(pk=pk, prefix=f"key{pk}")
         self.user = None
         self.method = "GET"
 
