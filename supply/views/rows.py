@@ -3,11 +3,12 @@
 Labels of choices (status, urgency, unit, province) are looked up once per distinct value a page holds, the
 priority explanation once per distinct part, the small badges (status, stale, risk) rendered from their own
 templates once per distinct value, and each link from one reversed pattern: about 200 `{% url %}` tags, 150
-includes and 200 `get_*_display` calls a page of 50 rows become dictionary look-ups. The template reads
-`supply_request.show`.
+includes and 200 `get_*_display` calls a page of 50 rows become dictionary look-ups. The queue's table rows and
+its approve forms are then joined here too, one `format_html` a row (every value escaped), and the template prints
+them whole: the template engine's some 25 variable look-ups a row cost more than the rest of the row.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -17,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from members.regions import Province
@@ -182,3 +183,85 @@ def secretariat_queue_rows(requests: list[SupplyRequest], *, back_to: str) -> li
             or dates.setdefault(supply_request.needed_by, date_format(supply_request.needed_by, "DATE_FORMAT")),
         )
     return requests
+
+
+# One row of templates/supply/secretariat/queue.html's table, as the template wrote it (tests/supply/
+# test_queue_page_rows.py compares it with the shared templates it replaces).
+_ROW = """
+      <tr>
+        <td><input class="form-check-input" type="checkbox" name="requests" value="{pk}" id="select-{pk}" \
+aria-label="{select_label}"{checked}></td>
+        <td>{priority_cell}</td>
+        <td><a href="{detail_url}">#{pk}</a></td>
+        <td>{fab}{guarantee}</td>
+        <td>{province} · {city} {risk_badge}</td>
+        <td><a href="{detail_url}">{material}</a><div class="small text-muted">{category} · {urgency}</div></td>
+        <td class="text-nowrap">{remaining} {unit}</td>
+        <td class="text-nowrap">{needed_by}</td>
+        <td>{status_badge} {stale_badge}</td>
+        <td class="text-end text-nowrap">
+          {triage}
+          <a class="btn btn-sm btn-link" href="{override_url}">{override_text}</a>
+        </td>
+      </tr>
+      """
+_TRIAGE = """
+          <button type="submit" class="btn btn-sm btn-success" form="approve-{pk}">{approve_text}</button>
+          <a class="btn btn-sm btn-link text-danger" href="{reject_url}">{reject_text}</a>
+          """
+_APPROVE_FORM = """
+<form method="post" action="{approve_url}" id="approve-{pk}" class="d-none"><input type="hidden" \
+name="csrfmiddlewaretoken" value="{csrf_token}"><input type="hidden" name="next" value="{back_to}"></form>
+"""
+
+
+@dataclass(frozen=True)
+class QueueTable:
+    rows: SafeString  # the table body's rows
+    approve_forms: SafeString  # one hidden form a submitted request, outside the bulk form (forms do not nest)
+
+
+def secretariat_queue_table(
+    requests: list[SupplyRequest], *, back_to: str, selected: Collection[str], csrf_token: str
+) -> QueueTable:
+    """The queue page's rows (and their approve forms) as HTML; `selected` are the ids to show checked (a bulk
+    action sent back with an error), `csrf_token` the page's token for the approve forms."""
+    secretariat_queue_rows(requests, back_to=back_to)
+    guarantee = format_html(' <span class="badge text-bg-danger">{}</span>', _("Priority guarantee"))
+    words = {"approve_text": _("Approve"), "reject_text": _("Reject"), "override_text": _("Override")}
+    submitted = SupplyRequest.Status.SUBMITTED
+    rows, forms = [], []
+    for supply_request in requests:
+        pk, show = supply_request.pk, supply_request.show  # type: ignore[attr-defined]  # set above
+        is_submitted = supply_request.status == submitted
+        rows.append(
+            format_html(
+                _ROW,
+                pk=pk,
+                select_label=show.select_label,
+                checked=mark_safe(" checked") if str(pk) in selected else "",
+                priority_cell=show.priority_cell,
+                detail_url=show.detail_url,
+                fab=supply_request.organisation.name,
+                guarantee=guarantee if supply_request.organisation.priority_guarantee else "",
+                province=show.province_label,
+                city=supply_request.site.city_name,
+                risk_badge=show.risk_badge,
+                material=supply_request.material,
+                category=supply_request.category.name,
+                urgency=show.urgency_label,
+                remaining=show.remaining,
+                unit=show.unit_label,
+                needed_by=show.needed_by,
+                status_badge=show.status_badge,
+                stale_badge=show.stale_badge,
+                triage=format_html(_TRIAGE, pk=pk, reject_url=show.reject_url, **words) if is_submitted else "",
+                override_url=show.override_url,
+                **words,
+            )
+        )
+        if is_submitted:
+            forms.append(
+                format_html(_APPROVE_FORM, approve_url=show.approve_url, pk=pk, csrf_token=csrf_token, back_to=back_to)
+            )
+    return QueueTable(rows=mark_safe("".join(rows)), approve_forms=mark_safe("".join(forms)))  # noqa: S308  # each part escaped
