@@ -1,13 +1,13 @@
 """The supply pages' forms. They validate what a person typed; supply.services decides and writes."""
 
 import time
+from html import escape  # what django.utils.html.escape calls, without its lazy-string wrapper
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from members.models import MaterialCategory, Organisation, RiskLevel, pick_language
@@ -29,41 +29,42 @@ def _model_choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
 
 class Select(forms.Select):
     """A select rendered in Python, the markup of Django's own template: the secretariat's queue has six filters,
-    one with every province, and rendering each option through the widget templates cost more than its rows.
-    (Named Select so that its `widget_type` stays "select" for the templates and `portal_ui`.)"""
+    one with every province, and rendering each option through the widget templates (or even building Django's
+    option dictionaries) cost more than its rows. (Named Select so that its `widget_type` stays "select" for the
+    templates and `portal_ui`.)"""
 
     @staticmethod
-    def _attrs(attrs: dict[str, Any]) -> SafeString:
-        """django/forms/widgets/attrs.html: in their order, a True one bare, a False one left out."""
-        return format_html_join(
-            "",
-            "{}",
-            (
-                (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value)),)
-                for name, value in attrs.items()
-                if value is not False
-            ),
+    def _attrs(attrs: dict[str, Any]) -> str:
+        """django/forms/widgets/attrs.html, escaped: in their order, a True one bare, a False one left out."""
+        return "".join(
+            f" {escape(name)}" if value is True else f' {escape(name)}="{escape(str(value))}"'
+            for name, value in attrs.items()
+            if value is not False
         )
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts: list[str] = [format_html('<select name="{}"{}>', widget["name"], self._attrs(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
-            for option in options:
-                parts.append(
-                    format_html(
-                        '\n  <option value="{}"{}>{}</option>',
-                        str(option["value"]),
-                        self._attrs(option["attrs"]),
-                        option["label"],
-                    )
-                )
-            if group_name:
-                parts.append(format_html("{}  </optgroup>", "\n"))
-        parts.append(format_html("{}</select>", "\n"))
-        return format_html_join("", "{}", ((part,) for part in parts))  # each part escaped by format_html
+        if self.allow_multiple_selected:
+            return super().render(name, value, attrs, renderer)
+        wanted = set(self.format_value(value))
+        parts = [f'<select name="{escape(name)}"{self._attrs(self.build_attrs(self.attrs, attrs))}>']
+        chosen = False  # as Django's optgroups(): of a single select, only the first matching option is selected
+
+        def option(option_value: Any, label: Any) -> str:
+            nonlocal chosen
+            text = "" if option_value is None else str(option_value)
+            selected = not chosen and text in wanted
+            chosen |= selected
+            return f'\n  <option value="{escape(text)}"{" selected" if selected else ""}>{escape(str(label))}</option>'
+
+        for group_value, group_label in self.choices:
+            if isinstance(group_label, (list, tuple)):
+                parts.append(f'\n  <optgroup label="{escape(str(group_value))}">')
+                parts.extend(option(*choice) for choice in group_label)
+                parts.append("\n  </optgroup>")
+            else:
+                parts.append(option(group_value, group_label))
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308  # every name, value and label escaped above
 
 
 class DateInput(forms.DateInput):

@@ -30,7 +30,7 @@ from ..selectors import (
 )
 from .access import act, actor_for, form_page, posted, secretariat_required
 from .paging import queue_page
-from .rows import QUEUE_ROW_FIELDS, secretariat_queue_table
+from .rows import QUEUE_ROW_VALUES, secretariat_queue_table
 
 S = SupplyRequest.Status
 PAGE_SIZE = 50
@@ -62,8 +62,8 @@ def _queue_page(request: HttpRequest, query: QueryDict, bulk_form: BulkActionFor
     form = SecretariatQueueFilterForm(query or None)
     if form.is_bound:
         form.is_valid()
-    requests = secretariat_queue(**form.filters()).only(*QUEUE_ROW_FIELDS)
-    page_obj = queue_page(requests, page=query.get("page"), per_page=PAGE_SIZE)
+    rows = secretariat_queue(**form.filters()).values(*QUEUE_ROW_VALUES)
+    page_obj = queue_page(rows, page=query.get("page"), per_page=PAGE_SIZE)
     posted_data = bulk_form.data if bulk_form.is_bound else None  # the QueryDict of the POST it was bound to
     here = f"{reverse('supply:secretariat_queue')}?{query.urlencode()}" if query else ""
     table = secretariat_queue_table(
