@@ -11,7 +11,9 @@ wrote; tests/supply/test_queue_page_rows.py compares each row with the shared te
 
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from html import escape  # what django.utils.html.escape calls, without its lazy-string wrapper
 from types import SimpleNamespace
 from typing import Any
@@ -113,20 +115,39 @@ def _url_maker(name: str, suffix: str = "") -> Callable[[int], str]:
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def _explainer() -> Callable[[list[dict]], str]:
-    """priority.explain, escaped, with each distinct part described once a page (parts repeat: the same risk...)."""
+# Per process and language: the words of a date, a quantity or a priority part never change while the process runs,
+# and the same ones come back page after page (bounded: at most this many of each are kept).
+_KEPT = 2048
+
+
+@lru_cache(maxsize=_KEPT)
+def _day(language: str | None, value: date) -> str:
+    return escape(date_format(value, "DATE_FORMAT"))
+
+
+@lru_cache(maxsize=_KEPT)
+def _quantity(language: str | None, value: Decimal) -> str:
+    return escape(qty(value))
+
+
+@lru_cache(maxsize=_KEPT)
+def _part(language: str | None, items: tuple) -> str:
+    return priority.describe_part(dict(items))
+
+
+def _explainer(language: str | None) -> Callable[[list[dict] | None], str]:
+    """priority.explain, escaped, each distinct part described once (parts repeat: the same risk, urgency...)."""
     separator = _(", ")
-    nothing = _("no priority factors")
-    memo: dict[tuple, str] = {}
+    nothing = escape(_("no priority factors"))
 
     def describe(part: dict) -> str:
-        key = tuple(sorted((k, str(v)) for k, v in part.items()))
-        if key not in memo:
-            memo[key] = priority.describe_part(part)
-        return memo[key]
+        try:
+            return _part(language, tuple(part.items()))  # in the order the scoring wrote them
+        except TypeError:  # a value that cannot be a key (a list): described each time
+            return priority.describe_part(part)
 
     def explain(parts: list[dict] | None) -> str:
-        return escape(separator.join(describe(part) for part in parts) if parts else nothing)
+        return escape(separator.join(describe(part) for part in parts)) if parts else nothing
 
     return explain
 
@@ -153,11 +174,10 @@ def secretariat_queue_table(
     urgency = _labels(Urgency.choices)
     unit = _labels(Unit.choices)
     province = _labels(Province.choices)
-    explain = _explainer()
+    language = get_language()
+    explain = _explainer(language)
     pick = _in_language()
     text = _memo(escape)
-    quantity = _memo(lambda value: escape(qty(value)))
-    day = _memo(lambda value: escape(date_format(value, "DATE_FORMAT")))
     select = escape(_("Select request #%(id)s"))
     status_badge = _badges(
         "supply/_status_badge.html",
@@ -208,9 +228,9 @@ def secretariat_queue_table(
                 material=text(row["material"]),
                 category=text(pick(row["category__name_zh"], row["category__name_en"])),
                 urgency=urgency(row["urgency"]),
-                remaining=quantity(max(row["quantity"] - row["qty_committed"], zero)),
+                remaining=_quantity(language, max(row["quantity"] - row["qty_committed"], zero)),
                 unit=unit(row["unit"]),
-                needed_by=day(row["needed_by"]),
+                needed_by=_day(language, row["needed_by"]),
                 status_badge=status_badge(state),
                 stale_badge=stale_badge(
                     state in open_statuses and confirmed_at is not None and confirmed_at < stale_before
