@@ -27,26 +27,36 @@ def _model_choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
     return field
 
 
+def _html_attrs(attrs: dict[str, Any]) -> str:
+    """django/forms/widgets/attrs.html, escaped: in their order, a True one bare, a False one left out."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class TextInput(forms.TextInput):
+    """A text box rendered in Python, the markup of Django's own template (for the secretariat's queue, as Select)."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        shown = self.format_value(value)
+        value_attr = "" if shown is None else f' value="{escape(shown)}"'
+        attrs_html = _html_attrs(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<input type="{escape(self.input_type)}" name="{escape(name)}"{value_attr}{attrs_html}>')  # noqa: S308
+
+
 class Select(forms.Select):
     """A select rendered in Python, the markup of Django's own template: the secretariat's queue has six filters,
     one with every province, and rendering each option through the widget templates (or even building Django's
     option dictionaries) cost more than its rows. (Named Select so that its `widget_type` stays "select" for the
     templates and `portal_ui`.)"""
 
-    @staticmethod
-    def _attrs(attrs: dict[str, Any]) -> str:
-        """django/forms/widgets/attrs.html, escaped: in their order, a True one bare, a False one left out."""
-        return "".join(
-            f" {escape(name)}" if value is True else f' {escape(name)}="{escape(str(value))}"'
-            for name, value in attrs.items()
-            if value is not False
-        )
-
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         if self.allow_multiple_selected:
             return super().render(name, value, attrs, renderer)
         wanted = set(self.format_value(value))
-        parts = [f'<select name="{escape(name)}"{self._attrs(self.build_attrs(self.attrs, attrs))}>']
+        parts = [f'<select name="{escape(name)}"{_html_attrs(self.build_attrs(self.attrs, attrs))}>']
         chosen = False  # as Django's optgroups(): of a single select, only the first matching option is selected
 
         def option(option_value: Any, label: Any) -> str:
@@ -284,6 +294,7 @@ class SecretariatQueueFilterForm(forms.Form):
         required=False,
         max_length=100,
         help_text=_("Material, UN number, fab, site or city, or the request's number."),
+        widget=TextInput,
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All open")), *OPEN], widget=Select)
     category = forms.ModelChoiceField(
@@ -340,6 +351,7 @@ class BulkActionForm(forms.Form):
         required=False,
         max_length=2000,
         help_text=_("Needed to reject; it is kept with each request."),
+        widget=TextInput,
     )
 
     def __init__(self, *args, **kwargs):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from members.models import MaterialCategory
-from supply.forms import SecretariatQueueFilterForm, Select
+from supply.forms import SecretariatQueueFilterForm, Select, TextInput
 from supply.models import SupplyRequest
 from supply.selectors import REQUEST_JOINS, with_risk_level
 
@@ -173,3 +173,11 @@ def test_a_python_select_with_groups_and_markup_renders_as_djangos_own():
         djangos = forms.Select(choices=choices).render("pick", value, {"id": "id_pick", "data-x": "<y>"})
         assert _flat(ours) == _flat(djangos)
     assert ours.count(" selected") == 0 and "Gases &lt;hot&gt;" in ours
+
+
+def test_a_python_text_box_renders_as_djangos_own():
+    attrs = {"id": "id_q", "class": "form-control", "required": False, "autofocus": True, "data-x": '"<y>"'}
+    for value in [None, "", 'Argon "6N" <b> & co', 12]:
+        assert TextInput().render("q", value, attrs) == forms.TextInput().render("q", value, attrs)
+    own = {"maxlength": 5}
+    assert TextInput(attrs=own).render("q", "x") == forms.TextInput(attrs=own).render("q", "x")
