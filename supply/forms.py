@@ -78,6 +78,15 @@ class Select(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703  # every name, value and label escaped
 
 
+class SharedChoiceField(forms.ChoiceField):
+    """A ChoiceField whose copies share its list of choices instead of deep-copying it: Django copies every field for
+    each form, and the queue's filters (every province among them) cost more to copy than to render. The list is
+    never changed in place (a form that needs other choices assigns a new list, as `choices = ...` does)."""
+
+    def __deepcopy__(self, memo):
+        return forms.Field.__deepcopy__(self, memo)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -297,7 +306,7 @@ class SecretariatQueueFilterForm(forms.Form):
         help_text=_("Material, UN number, fab, site or city, or the request's number."),
         widget=TextInput,
     )
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All open")), *OPEN], widget=Select)
+    status = SharedChoiceField(label=_("Status"), required=False, choices=[("", _("All open")), *OPEN], widget=Select)
     category = forms.ModelChoiceField(
         label=_("Material category"),
         required=False,
@@ -306,16 +315,16 @@ class SecretariatQueueFilterForm(forms.Form):
         empty_label=_("All categories"),
         widget=Select,
     )
-    province = forms.ChoiceField(
+    province = SharedChoiceField(
         label=_("Province"), required=False, choices=[("", _("All provinces")), *Province.choices], widget=Select
     )
-    risk_level = forms.ChoiceField(
+    risk_level = SharedChoiceField(
         label=_("Risk level"), required=False, choices=[("", _("All levels")), *RiskLevel.choices], widget=Select
     )
-    urgency = forms.ChoiceField(
+    urgency = SharedChoiceField(
         label=_("Urgency"), required=False, choices=[("", _("All")), *Urgency.choices], widget=Select
     )
-    stale = forms.ChoiceField(label=_("Freshness"), required=False, choices=YES_NO, widget=Select)
+    stale = SharedChoiceField(label=_("Freshness"), required=False, choices=YES_NO, widget=Select)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -339,8 +348,8 @@ class SecretariatQueueFilterForm(forms.Form):
 class BulkActionForm(forms.Form):
     APPROVE, REJECT = "approve", "reject"
 
-    action = forms.ChoiceField(
-        label=_("Action"), choices=[(APPROVE, _("Approve selected")), (REJECT, _("Reject selected"))]
+    action = SharedChoiceField(
+        label=_("Action"), choices=[(APPROVE, _("Approve selected")), (REJECT, _("Reject selected"))], widget=Select
     )
     requests = forms.TypedMultipleChoiceField(
         label=_("Requests"),

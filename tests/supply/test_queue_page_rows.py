@@ -181,3 +181,14 @@ def test_a_python_text_box_renders_as_djangos_own():
         assert TextInput().render("q", value, attrs) == forms.TextInput().render("q", value, attrs)
     own = {"maxlength": 5}
     assert TextInput(attrs=own).render("q", "x") == forms.TextInput(attrs=own).render("q", "x")
+
+
+def test_filter_forms_share_their_choices_but_not_a_change_to_them():
+    first, second = SecretariatQueueFilterForm(), SecretariatQueueFilterForm()
+    assert first.fields["province"].choices is second.fields["province"].choices  # not copied for each form
+    first.fields["province"].choices = [("", "Any"), ("hubei", "Hubei only")]
+    assert (
+        len(second.fields["province"].choices) > 30
+        and len(SecretariatQueueFilterForm().fields["province"].choices) > 30
+    )
+    assert "Hubei only" in str(first["province"]) and "Hubei only" not in str(second["province"])
