@@ -3,10 +3,11 @@ query), each row joined into its HTML with one string format, every value escape
 
 The queue is opened all day, and the template engine cost more than the rest of the page: some 25 variable look-ups
 a row, each one resolved, localised and escaped. Here the words are translated once a page, labels of choices
-(status, urgency, unit, province) looked up once per distinct value, the priority explanation built once per
-distinct part, the small badges (status, stale, risk) rendered from their own templates once per distinct value,
-each link made from one reversed pattern, and each distinct text escaped once. The markup is the one the template
-wrote; tests/supply/test_queue_page_rows.py compares each row with the shared templates it stands for.
+(status, urgency, unit, province) looked up once per distinct value, the small badges (status, stale, risk) rendered
+from their own templates once per distinct value, each link made from one reversed pattern, each distinct text
+escaped once, and dates, quantities and the priority's parts put into words once per process and language. The
+markup is the one the template wrote; tests/supply/test_queue_page_rows.py compares each row with the old
+template's loop over the shared templates.
 """
 
 from collections.abc import Callable, Collection, Iterable
