@@ -1,13 +1,13 @@
 """The supply pages' forms. They validate what a person typed; supply.services decides and writes."""
 
 import time
+from html import escape  # what django.utils.html.escape calls, without its lazy-string wrapper
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from members.models import MaterialCategory, Organisation, RiskLevel, pick_language
@@ -27,43 +27,64 @@ def _model_choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
     return field
 
 
-class Select(forms.Select):
-    """A select rendered in Python, the markup of Django's own template: the secretariat's queue has six filters,
-    one with every province, and rendering each option through the widget templates cost more than its rows.
-    (Named Select so that its `widget_type` stays "select" for the templates and `portal_ui`.)"""
+def _html_attrs(attrs: dict[str, Any]) -> str:
+    """django/forms/widgets/attrs.html, escaped: in their order, a True one bare, a False one left out."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
 
-    @staticmethod
-    def _attrs(attrs: dict[str, Any]) -> SafeString:
-        """django/forms/widgets/attrs.html: in their order, a True one bare, a False one left out."""
-        return format_html_join(
-            "",
-            "{}",
-            (
-                (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value)),)
-                for name, value in attrs.items()
-                if value is not False
-            ),
-        )
+
+class TextInput(forms.TextInput):
+    """A text box rendered in Python, the markup of Django's own template (for the secretariat's queue, as Select)."""
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts: list[str] = [format_html('<select name="{}"{}>', widget["name"], self._attrs(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
-            for option in options:
-                parts.append(
-                    format_html(
-                        '\n  <option value="{}"{}>{}</option>',
-                        str(option["value"]),
-                        self._attrs(option["attrs"]),
-                        option["label"],
-                    )
-                )
-            if group_name:
-                parts.append(format_html("{}  </optgroup>", "\n"))
-        parts.append(format_html("{}</select>", "\n"))
-        return format_html_join("", "{}", ((part,) for part in parts))  # each part escaped by format_html
+        shown = self.format_value(value)
+        value_attr = "" if shown is None else f' value="{escape(shown)}"'
+        attrs_html = _html_attrs(self.build_attrs(self.attrs, attrs))
+        html = f'<input type="{escape(self.input_type)}" name="{escape(name)}"{value_attr}{attrs_html}>'
+        return mark_safe(html)  # noqa: S308  # nosec B308, B703  # every part escaped
+
+
+class Select(forms.Select):
+    """A select rendered in Python, the markup of Django's own template: the secretariat's queue has six filters,
+    one with every province, and rendering each option through the widget templates (or even building Django's
+    option dictionaries) cost more than its rows. (Named Select so that its `widget_type` stays "select" for the
+    templates and `portal_ui`.)"""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        if self.allow_multiple_selected:
+            return super().render(name, value, attrs, renderer)
+        wanted = set(self.format_value(value))
+        parts = [f'<select name="{escape(name)}"{_html_attrs(self.build_attrs(self.attrs, attrs))}>']
+        chosen = False  # as Django's optgroups(): of a single select, only the first matching option is selected
+
+        def option(option_value: Any, label: Any) -> str:
+            nonlocal chosen
+            text = "" if option_value is None else str(option_value)
+            selected = not chosen and text in wanted
+            chosen |= selected
+            return f'\n  <option value="{escape(text)}"{" selected" if selected else ""}>{escape(str(label))}</option>'
+
+        for group_value, group_label in self.choices:
+            if isinstance(group_label, (list, tuple)):
+                parts.append(f'\n  <optgroup label="{escape(str(group_value))}">')
+                parts.extend(option(*choice) for choice in group_label)
+                parts.append("\n  </optgroup>")
+            else:
+                parts.append(option(group_value, group_label))
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703  # every name, value and label escaped
+
+
+class SharedChoiceField(forms.ChoiceField):
+    """A ChoiceField whose copies share its list of choices instead of deep-copying it: Django copies every field for
+    each form, and the queue's filters (every province among them) cost more to copy than to render. The list is
+    never changed in place (a form that needs other choices assigns a new list, as `choices = ...` does)."""
+
+    def __deepcopy__(self, memo):
+        return forms.Field.__deepcopy__(self, memo)
 
 
 class DateInput(forms.DateInput):
@@ -283,8 +304,9 @@ class SecretariatQueueFilterForm(forms.Form):
         required=False,
         max_length=100,
         help_text=_("Material, UN number, fab, site or city, or the request's number."),
+        widget=TextInput,
     )
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All open")), *OPEN], widget=Select)
+    status = SharedChoiceField(label=_("Status"), required=False, choices=[("", _("All open")), *OPEN], widget=Select)
     category = forms.ModelChoiceField(
         label=_("Material category"),
         required=False,
@@ -293,16 +315,16 @@ class SecretariatQueueFilterForm(forms.Form):
         empty_label=_("All categories"),
         widget=Select,
     )
-    province = forms.ChoiceField(
+    province = SharedChoiceField(
         label=_("Province"), required=False, choices=[("", _("All provinces")), *Province.choices], widget=Select
     )
-    risk_level = forms.ChoiceField(
+    risk_level = SharedChoiceField(
         label=_("Risk level"), required=False, choices=[("", _("All levels")), *RiskLevel.choices], widget=Select
     )
-    urgency = forms.ChoiceField(
+    urgency = SharedChoiceField(
         label=_("Urgency"), required=False, choices=[("", _("All")), *Urgency.choices], widget=Select
     )
-    stale = forms.ChoiceField(label=_("Freshness"), required=False, choices=YES_NO, widget=Select)
+    stale = SharedChoiceField(label=_("Freshness"), required=False, choices=YES_NO, widget=Select)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -326,8 +348,8 @@ class SecretariatQueueFilterForm(forms.Form):
 class BulkActionForm(forms.Form):
     APPROVE, REJECT = "approve", "reject"
 
-    action = forms.ChoiceField(
-        label=_("Action"), choices=[(APPROVE, _("Approve selected")), (REJECT, _("Reject selected"))]
+    action = SharedChoiceField(
+        label=_("Action"), choices=[(APPROVE, _("Approve selected")), (REJECT, _("Reject selected"))], widget=Select
     )
     requests = forms.TypedMultipleChoiceField(
         label=_("Requests"),
@@ -339,6 +361,7 @@ class BulkActionForm(forms.Form):
         required=False,
         max_length=2000,
         help_text=_("Needed to reject; it is kept with each request."),
+        widget=TextInput,
     )
 
     def __init__(self, *args, **kwargs):

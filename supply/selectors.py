@@ -239,6 +239,13 @@ def requests_to_triage() -> QuerySet[SupplyRequest]:
     return SupplyRequest.objects.filter(status=S.SUBMITTED)
 
 
+# The secretariat's navigation badge counts requests_to_triage() on every page it opens; the count is kept in the
+# shared cache under this key for TRIAGE_COUNT_SECONDS (dashboard.context_processors), and forgotten at once when a
+# request is saved or deleted (supply.signals). A status written with a bulk `update()` shows within the seconds.
+TRIAGE_COUNT_KEY = "supply:requests-to-triage:count"
+TRIAGE_COUNT_SECONDS = 10
+
+
 def secretariat_supply_counts() -> dict[str, int]:
     """Requests to triage (submitted), and critical requests not met yet (open: submitted or approved, not closed
     as fulfilled), as the secretariat's queue filtered by status or urgency lists them: one query."""

@@ -1,12 +1,14 @@
 """Priorities follow their inputs that live in members: a city's risk level, a fab's priority guarantee, and the
 days of stock a fab gives in its status report. And the queue filters' memo of the material categories is
-forgotten when one changes.
+forgotten when one changes, and the secretariat's cached count of requests to triage when a request is saved.
 
 members may not import supply, so supply listens. Each handler recomputes the affected requests in one bulk
 update, inside the transaction that changed the input. The value before the save is noted on the instance itself,
 an attribute members' models do not declare (members may not know of supply): hence the ignores.
 """
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -14,6 +16,8 @@ from members.models import MaterialCategory, Organisation, RiskArea
 from members.signals import status_report_saved
 
 from .forms import forget_category_choices
+from .models import SupplyRequest
+from .selectors import TRIAGE_COUNT_KEY
 from .services import priority_recompute_bulk
 
 
@@ -62,3 +66,13 @@ def status_report_saved_by_a_fab(sender, report, **kwargs):
 def material_category_changed(sender, **kwargs):
     """The queue filters' memo of the categories (supply.forms.category_filter_choices) is read again."""
     forget_category_choices()
+
+
+@receiver([post_save, post_delete], sender=SupplyRequest)
+def forget_triage_count(sender, update_fields=None, **kwargs):
+    """The navigation's count of requests to triage (supply.selectors.TRIAGE_COUNT_KEY) is counted again."""
+    if update_fields is not None and "status" not in update_fields:
+        return
+    # Now for this process's next page, and again after the commit: a page counting meanwhile saw the old rows.
+    cache.delete(TRIAGE_COUNT_KEY)
+    transaction.on_commit(lambda: cache.delete(TRIAGE_COUNT_KEY))

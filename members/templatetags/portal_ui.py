@@ -1,11 +1,13 @@
 """Bootstrap rendering of any Django form field, so every app's forms look alike without a form library."""
 
 from datetime import timedelta
+from html import escape  # what django.utils.html.escape calls, without its lazy-string wrapper
 
 from django import template
 from django.forms import BoundField
 from django.forms.boundfield import BoundWidget
-from django.utils.safestring import SafeString
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
 from alliance_portal import formatting
@@ -43,6 +45,45 @@ def bootstrap_widget(bound_field: BoundField) -> SafeString:
     if described_by and bound_field.auto_id:
         attrs["aria-describedby"] = " ".join(described_by)
     return bound_field.as_widget(attrs=attrs)
+
+
+_TEMPLATE_ONLY = {"checkbox", "checkboxselectmultiple", "radioselect"}
+
+
+@register.simple_tag
+def bootstrap_field(bound_field: BoundField) -> SafeString:
+    """{% include "includes/form_field.html" with field=... %} in Python, the same markup, for a text box or a
+    select (any other field goes through the template): a page of filters (the secretariat's queue) paid more for
+    the include per field than for the field itself. tests/members/test_portal_ui.py compares the two."""
+    if bound_field.is_hidden or bound_field.widget_type in _TEMPLATE_ONLY:
+        return render_to_string("includes/form_field.html", {"field": bound_field})
+    field = bound_field.field
+    if field.required:
+        mark = '<span class="text-danger" aria-hidden="true"> *</span>'
+    elif getattr(field, "required_when", None):
+        hidden = "" if field.widget.attrs.get("required") else " hidden"
+        mark = f'<span class="text-danger" aria-hidden="true" data-required-mark{hidden}> *</span>'
+    else:
+        mark = ""
+    auto_id = escape(str(bound_field.auto_id))
+    errors = (
+        f'<div class="invalid-feedback d-block" id="{auto_id}_error">'
+        f"{'<br>'.join(escape(str(error)) for error in bound_field.errors)}</div>"
+        if bound_field.errors
+        else ""
+    )
+    help_text, hint = str(bound_field.help_text or ""), length_hint(bound_field)
+    helps = (
+        f'<div class="form-text" id="{auto_id}_helptext">{escape(help_text)}{" " if help_text and hint else ""}'
+        f"{escape(hint)}</div>"
+        if help_text or hint
+        else ""
+    )
+    return mark_safe(  # noqa: S308  # nosec B308, B703  # every text escaped above; the widget is a SafeString
+        f'\n<div class="mb-3 portal-field">\n\n  <label class="form-label" for="{escape(bound_field.id_for_label)}">'
+        f"{escape(str(bound_field.label))}{mark}</label>\n  {bootstrap_widget(bound_field)}\n  {errors}\n{helps}\n\n"
+        "\n</div>\n\n"
+    )
 
 
 @register.simple_tag

@@ -3,6 +3,7 @@ approve / reject; and one request in full, with approve, reject, cancel, priorit
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +30,7 @@ from ..selectors import (
 )
 from .access import act, actor_for, form_page, posted, secretariat_required
 from .paging import queue_page
-from .rows import QUEUE_ROW_FIELDS, secretariat_queue_rows
+from .rows import QUEUE_ROW_VALUES, secretariat_queue_table
 
 S = SupplyRequest.Status
 PAGE_SIZE = 50
@@ -61,18 +62,17 @@ def _queue_page(request: HttpRequest, query: QueryDict, bulk_form: BulkActionFor
     form = SecretariatQueueFilterForm(query or None)
     if form.is_bound:
         form.is_valid()
-    requests = secretariat_queue(**form.filters()).only(*QUEUE_ROW_FIELDS)
-    page_obj = queue_page(requests, page=query.get("page"), per_page=PAGE_SIZE)
+    rows = secretariat_queue(**form.filters()).values(*QUEUE_ROW_VALUES)
+    page_obj = queue_page(rows, page=query.get("page"), per_page=PAGE_SIZE)
     posted_data = bulk_form.data if bulk_form.is_bound else None  # the QueryDict of the POST it was bound to
     here = f"{reverse('supply:secretariat_queue')}?{query.urlencode()}" if query else ""
-    secretariat_queue_rows(page_obj.object_list, back_to=here or request.get_full_path())
-    context = {
-        "form": form,
-        "page_obj": page_obj,
-        "bulk_form": bulk_form,
-        "selected": {str(v) for v in posted_data.getlist("requests")} if isinstance(posted_data, QueryDict) else set(),
-        "here": here,
-    }
+    table = secretariat_queue_table(
+        page_obj.object_list,
+        back_to=here or request.get_full_path(),
+        selected={str(v) for v in posted_data.getlist("requests")} if isinstance(posted_data, QueryDict) else set(),
+        csrf_token=get_token(request),
+    )
+    context = {"form": form, "page_obj": page_obj, "table": table, "bulk_form": bulk_form}
     return render(request, "supply/secretariat/queue.html", context, status=status)
 
 

@@ -7,12 +7,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.models import Membership
+from members.rules import actor_for_user
 from notices.models import Notice
+from supply import services as supply_services
 from supply.models import Commitment, SupplyRequest
 
 from ..assistance.factories import AssistanceCaseFactory
 from ..donations.factories import advance, goods_pledge, logistics_org, make_appeal
-from ..members.factories import MembershipFactory, SiteFactory
+from ..members.factories import MembershipFactory, SiteFactory, UserFactory
 from ..notices.factories import make_notice
 from ..supply.factories import CommitmentFactory, SupplyRequestFactory, category
 from .test_queries import grow
@@ -103,6 +105,24 @@ def test_secretariat_pages_count_requests_to_triage_in_one_query(client_for, sec
     html = client.get(reverse("contact")).content.decode()
     assert 'data-testid="nav-pending"' in html
     assert '<span class="badge rounded-pill text-bg-danger">1</span>' in html
+
+
+def test_the_secretariats_count_is_kept_in_the_cache_and_follows_a_triage(client_for, secretariat, org):
+    first, second = SupplyRequestFactory.create_batch(2, organisation=org, status=SupplyRequest.Status.SUBMITTED)
+    client = client_for(secretariat)
+    assert _reads_of("supply_supplyrequest", _queries(client, reverse("contact"))) == 1
+    # Another staff user's pages read the same count from the cache (supply.selectors.TRIAGE_COUNT_SECONDS).
+    colleague = client_for(UserFactory(username="colleague@example.com", is_staff=True))
+    assert _reads_of("supply_supplyrequest", _queries(colleague, reverse("contact"))) == 0
+    html = colleague.get(reverse("contact")).content.decode()
+    assert '<span class="badge rounded-pill text-bg-danger">2</span>' in html
+    supply_services.supply_request_transition(
+        request=first, to_status=SupplyRequest.Status.APPROVED, actor=actor_for_user(secretariat)
+    )
+    html = client.get(reverse("contact")).content.decode()
+    assert '<span class="badge rounded-pill text-bg-danger">1</span>' in html  # not the cached 2
+    second.delete()
+    assert "rounded-pill text-bg-danger" not in client.get(reverse("contact")).content.decode()
 
 
 def test_the_count_never_counts_the_table_and_stops_at_99(client_for, secretariat, org):
