@@ -1,3 +1,5 @@
+import time
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -52,3 +54,29 @@ def current_risk_level(*, province: str, city: str) -> str:
     """The risk level in force for a city; a city the authorities have not listed counts as low."""
     area = RiskArea.objects.filter(province=province, city=city).only("level").first()
     return area.level if area else RiskLevel.LOW
+
+
+CATEGORY_INDEX_SECONDS = 60
+_category_index: "tuple[float, dict[int, MaterialCategory]] | None" = None
+
+
+def category_index() -> dict[int, MaterialCategory]:
+    """Every material category by id (its code and sort order loaded), read from the database at most once a minute
+    per process: the categories are the alliance's reference list, changed rarely through the admin (a save or
+    delete in this process forgets them at once: `forget_category_index`). A list page of organisations names its
+    categories by id and takes their codes from here."""
+    global _category_index  # noqa: PLW0603 - a per-process memo
+    now = time.monotonic()
+    if _category_index is None or now - _category_index[0] > CATEGORY_INDEX_SECONDS:
+        categories = MaterialCategory.objects.only("id", "code", "sort_order")
+        _category_index = (now, {category.pk: category for category in categories})
+    return _category_index[1]
+
+
+def forget_category_index() -> None:
+    global _category_index  # noqa: PLW0603
+    _category_index = None
+
+
+def category_changed(sender: type, **kwargs: object) -> None:
+    forget_category_index()
