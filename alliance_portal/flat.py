@@ -71,16 +71,58 @@ def compile_serializer(serializer: serializers.Serializer) -> Row | None:
             return None
         steps.append((str(field.field_name), step))
 
-    def row(instance) -> dict:
+    def each_step(instance) -> dict:
         data = {}
         for name, step in steps:
             try:
                 data[name] = step(instance)
             except SkipField:
                 continue
+        return data
+
+    straight = _straight_line(steps, each_step)
+
+    def row(instance) -> dict:
+        data = straight(instance)
         return finish(instance, data) if finish is not None else data
 
     return row
+
+
+_MISSING = object()
+
+
+def _straight_line(steps: list[tuple[str, Callable[[Any], Any]]], each_step: Row) -> Row:
+    """The steps as one generated function, the plain ones written out: a row of 37 fields is then one call with 37
+    dictionary look-ups instead of 37 calls through their closures. What it writes is what each step returns
+    (`plain` below); an instance without `__dict__`, or a step that skips its field (SkipField), takes `each_step`.
+    The source is made only from the serializer's field names (written as literals) and positions, never from data."""
+    lines = ["def straight(instance):", "    try:", "        d = instance.__dict__", "    except AttributeError:"]
+    lines += ["        return each_step(instance)", "    data = {}", "    try:"]
+    names: dict[str, Any] = {"each_step": each_step, "MISSING": _MISSING, "SkipField": SkipField}
+    for i, (name, step) in enumerate(steps):
+        spec = getattr(step, "flat_plain", None)
+        if spec is None:
+            names[f"step_{i}"] = step
+            lines.append(f"        data[{name!r}] = step_{i}(instance)")
+            continue
+        attribute, json_type, to_representation, slow = spec
+        names[f"rep_{i}"], names[f"slow_{i}"], names[f"type_{i}"] = to_representation, slow, json_type
+        lines += [
+            f"        v = d.get({attribute!r}, MISSING)",
+            f"        if v is MISSING: data[{name!r}] = slow_{i}(instance)",
+            f"        elif v is None: data[{name!r}] = None",
+        ]
+        if json_type is object:
+            lines.append(f"        else: data[{name!r}] = v")
+        elif json_type is not None:
+            lines.append(f"        elif type(v) is type_{i}: data[{name!r}] = v")
+            lines.append(f"        else: data[{name!r}] = rep_{i}(v)")
+        else:
+            lines.append(f"        else: data[{name!r}] = rep_{i}(v)")
+    lines += ["    except SkipField:", "        return each_step(instance)", "    return data"]
+    exec(compile("\n".join(lines), "<alliance_portal.flat row>", "exec"), names)  # noqa: S102  # nosec B102
+    return names["straight"]
 
 
 def _slow(field: drf_fields.Field) -> Callable[[Any], Any]:
@@ -157,7 +199,11 @@ def _compile_field(field: drf_fields.Field) -> Callable[[Any], Any] | None:
     json_type = _AS_IS.get(type(field))
     if single and type(field) is serializers.ManyRelatedField:
         return _prefetched_many(field)
-    if not single or isinstance(field, serializers.RelatedField | serializers.ManyRelatedField):
+    if (
+        not single
+        or isinstance(field, serializers.RelatedField | serializers.ManyRelatedField)
+        or type(field).get_attribute is not drf_fields.Field.get_attribute  # a field reading its value its own way
+    ):
         return _slow(field)
     name = field.source_attrs[0]
     slow = _slow(field)
@@ -180,6 +226,7 @@ def _compile_field(field: drf_fields.Field) -> Callable[[Any], Any] | None:
             return value
         return to_representation(value)
 
+    plain.flat_plain = (name, json_type, to_representation, slow)  # type: ignore[attr-defined]  # _straight_line
     return plain
 
 
