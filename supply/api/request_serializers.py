@@ -117,8 +117,14 @@ class SupplyRequestSerializer(serializers.ModelSerializer):
             described = per_request(self, "parts", dict)
             cached = []
             for part in obj.priority_parts:
-                key = (part["factor"], repr(part["value"]), part["points"], part.get("reported_on"))
-                text = described.get(key)
+                value = part["value"]
+                # The value's type is part of the key: True and 1 are equal in Python, not in words.
+                key = (part["factor"], type(value), value, part["points"], part.get("reported_on"))
+                try:
+                    text = described.get(key)
+                except TypeError:  # a value that cannot be a key (a list, from elsewhere than priority.score)
+                    key = repr(key)
+                    text = described.get(key)
                 if text is None:
                     text = described[key] = priority.describe_part(part)
                 cached.append(text)
