@@ -174,8 +174,8 @@ def _category_links(ids: list[int]) -> list[tuple[int, int, int]]:
     build as the rest of a list page; the table and column names come from the models, the ids are parameters."""
     quote = connection.ops.quote_name
     parts = []
-    for relation, field in enumerate((Organisation.categories_supplied, Organisation.categories_consumed)):
-        through = field.through._meta
+    for relation, name in enumerate(("categories_supplied", "categories_consumed")):
+        through = getattr(Organisation, name).through._meta
         organisation = quote(through.get_field("organisation").column)
         category = quote(through.get_field("materialcategory").column)
         placeholders = ", ".join(["%s"] * len(ids))

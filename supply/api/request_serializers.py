@@ -119,7 +119,7 @@ class SupplyRequestSerializer(serializers.ModelSerializer):
             for part in obj.priority_parts:
                 value = part["value"]
                 # The value's type is part of the key: True and 1 are equal in Python, not in words.
-                key = (part["factor"], type(value), value, part["points"], part.get("reported_on"))
+                key: tuple | str = (part["factor"], type(value), value, part["points"], part.get("reported_on"))
                 try:
                     text = described.get(key)
                 except TypeError:  # a value that cannot be a key (a list, from elsewhere than priority.score)
