@@ -6,6 +6,9 @@
 - `apply_to_each`: runs a service on each selected row and turns every refusal into a message naming the row.
 - `action_form_page`: the intermediate page of an action that needs input (a reason, a priority).
 - `admin_actor`: the signed-in staff user as the services know it.
+- `LengthHintMixin` (in `HistoryAdmin`, `ModelAdmin`, `TabularInline`, `StackedInline`, the bases every admin
+  uses): each typed text box says its limit under it, "At most N characters.", as the portal's forms do
+  (`portal_ui.length_hint`).
 
 A service's refusal (ConflictError, NotAllowed, ValidationError) is always an admin message, never a 500.
 """
@@ -14,6 +17,7 @@ import json
 from collections.abc import Callable
 from typing import Any, ClassVar, cast
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +26,8 @@ from django.db import connections
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from members.rules import Actor, actor_for_user
@@ -35,7 +40,35 @@ def admin_actor(request) -> Actor:
     return actor_for_user(request.user)
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+def with_length_hint(formfield):
+    """The form field with "At most N characters." after its help text, when it is a text box with a limit (the
+    `maxlength` tells the browser; this tells the person)."""
+    limit = getattr(formfield, "max_length", None)
+    if not limit or not isinstance(getattr(formfield, "widget", None), forms.TextInput | forms.Textarea):
+        return formfield
+    hint = ngettext_lazy("At most %(limit)d character.", "At most %(limit)d characters.", "limit") % {"limit": limit}
+    formfield.help_text = format_lazy("{} {}", formfield.help_text, hint) if formfield.help_text else hint
+    return formfield
+
+
+class LengthHintMixin:
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return with_length_hint(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+
+class ModelAdmin(LengthHintMixin, admin.ModelAdmin):
+    pass
+
+
+class TabularInline(LengthHintMixin, admin.TabularInline):
+    pass
+
+
+class StackedInline(LengthHintMixin, admin.StackedInline):
+    pass
+
+
+class HistoryAdmin(LengthHintMixin, SimpleHistoryAdmin):
     """History to read, not to revert: a revert would write an old row back past the services (un-revoking a key,
     un-withdrawing a member, a published notice back to a draft)."""
 
@@ -198,7 +231,7 @@ def adopt(target: Any, saved: Any) -> None:
     target._state.db = saved._state.db
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(TabularInline):
     """Rows shown with their parent that change only through the parent's workflow (transitions, lines,
     checkpoints)."""
 

@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from alliance_portal.admin_tools import (
     HistoryAdmin,
+    ModelAdmin,
     QueueCountMixin,
     ReadOnlyAdminMixin,
+    TabularInline,
     action_form_page,
     admin_actor,
     apply_to_each,
@@ -21,7 +23,7 @@ from .models import DESCRIPTION_LENGTH, NOTE_LENGTH, AssistanceCase, CaseNote, M
 S = AssistanceCase.Status
 
 
-class CaseNoteInline(admin.TabularInline):
+class CaseNoteInline(TabularInline):
     model = CaseNote
     extra = 0
     can_delete = False
@@ -187,7 +189,7 @@ class AssistanceCaseAdmin(QueueCountMixin, HistoryAdmin):
 
 
 @admin.register(MissingReportReminder)
-class MissingReportReminderAdmin(QueueCountMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class MissingReportReminderAdmin(QueueCountMixin, ReadOnlyAdminMixin, ModelAdmin):
     """The reminders sent to members that had not reported: one a day each, at most."""
 
     list_display = ("reminded_on", "organisation", "last_report_date")

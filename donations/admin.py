@@ -13,6 +13,7 @@ from alliance_portal.admin_tools import (
     HistoryAdmin,
     QueueCountMixin,
     ReadOnlyInline,
+    TabularInline,
     WorkflowOnlyMixin,
     action_form_page,
     admin_actor,
@@ -27,7 +28,7 @@ from .resources import PledgeResource
 P = Pledge.Status
 
 
-class AppealItemInline(admin.TabularInline):
+class AppealItemInline(TabularInline):
     model = AppealItem
     extra = 1
 

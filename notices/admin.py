@@ -15,7 +15,15 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from alliance_portal.admin_tools import HistoryAdmin, ServiceRefusalsAsMessagesMixin, admin_actor, adopt, apply_to_each
+from alliance_portal.admin_tools import (
+    HistoryAdmin,
+    ModelAdmin,
+    ServiceRefusalsAsMessagesMixin,
+    TabularInline,
+    admin_actor,
+    adopt,
+    apply_to_each,
+)
 
 from . import services
 from .forms import add_notice_errors, attachment_content_type
@@ -31,7 +39,7 @@ def _editable(notice: Notice | None) -> bool:
     return notice is None or notice.status in EDITABLE
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(TabularInline):
     model = NoticeAttachment
     extra = 0
     fields = ["file", "name", "content_type", "size", "uploaded_at"]
@@ -62,7 +70,7 @@ class AttachmentInline(admin.TabularInline):
         return formset
 
 
-class AcknowledgementInline(admin.TabularInline):
+class AcknowledgementInline(TabularInline):
     model = Acknowledgement
     extra = 0
     readonly_fields = ("organisation", "user", "api_key", "at")
@@ -237,7 +245,7 @@ class NoticeAdmin(ServiceRefusalsAsMessagesMixin, HistoryAdmin):
 
 
 @admin.register(Acknowledgement)
-class AcknowledgementAdmin(admin.ModelAdmin):
+class AcknowledgementAdmin(ModelAdmin):
     list_display = ["notice", "organisation", "user", "at"]
     list_filter = ["notice"]
     search_fields = ["organisation__name_zh", "organisation__name_en", "notice__title_en", "notice__title_zh"]

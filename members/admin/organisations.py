@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from alliance_portal.admin_tools import HistoryAdmin, admin_actor, apply_to_each
+from alliance_portal.admin_tools import HistoryAdmin, TabularInline, admin_actor, apply_to_each
 
 from .. import services
 from ..models import Contact, Membership, Organisation, Site
@@ -19,7 +19,7 @@ from .importing import RegistryImportExportMixin
 from .people import ContactAdminForm, MembershipAdminForm, save_memberships
 
 
-class SiteInline(admin.TabularInline):
+class SiteInline(TabularInline):
     model = Site
     fields = ("name_zh", "name_en", "kind", "province", "city", "city_en", "is_active")
     extra = 0
@@ -27,7 +27,7 @@ class SiteInline(admin.TabularInline):
     show_change_link = True
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(TabularInline):
     model = Contact
     form = ContactAdminForm
     fields = ("name", "title", "mobile", "email", "language", "receives_alerts", "is_primary")
@@ -35,7 +35,7 @@ class ContactInline(admin.TabularInline):
     show_change_link = True
 
 
-class OrganisationMembershipInline(admin.TabularInline):
+class OrganisationMembershipInline(TabularInline):
     model = Membership
     form = MembershipAdminForm
     fields = ("user", "role", "created_at")

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from alliance_portal.admin_tools import HistoryAdmin, admin_actor
+from alliance_portal.admin_tools import HistoryAdmin, LengthHintMixin, ModelAdmin, StackedInline, admin_actor
 
 from .. import services
 from ..models import Contact, Invitation, Membership
@@ -191,7 +191,7 @@ class InvitationSendForm(forms.ModelForm):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ServiceRefusalsAsMessagesMixin, admin.ModelAdmin):
+class InvitationAdmin(ServiceRefusalsAsMessagesMixin, ModelAdmin):
     """Invitations are sent (by email, through the service) and then only watched or withdrawn."""
 
     list_display = ("email", "organisation", "role", "invited_by", "created_at", "accepted_at", "revoked_at")
@@ -242,7 +242,7 @@ class InvitationAdmin(ServiceRefusalsAsMessagesMixin, admin.ModelAdmin):
 # --- users ---------------------------------------------------------------------------------------------------------
 
 
-class UserMembershipInline(admin.StackedInline):
+class UserMembershipInline(StackedInline):
     model = Membership
     fk_name = "user"
     form = MembershipAdminForm
@@ -265,7 +265,7 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class UserAdmin(ServiceRefusalsAsMessagesMixin, DjangoUserAdmin):
+class UserAdmin(LengthHintMixin, ServiceRefusalsAsMessagesMixin, DjangoUserAdmin):
     inlines = (UserMembershipInline,)
     list_display = (*DjangoUserAdmin.list_display, "organisation", "role", "is_active")  # type: ignore[misc]
     list_select_related = ("membership__organisation",)

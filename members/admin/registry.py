@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext
 
-from alliance_portal.admin_tools import HistoryAdmin
+from alliance_portal.admin_tools import HistoryAdmin, ModelAdmin
 
 from .. import services
 from ..models import MaterialCategory, RiskArea, SecretariatContact, Site
@@ -64,7 +64,7 @@ class CategoryUsage:
 
 
 @admin.register(MaterialCategory)
-class MaterialCategoryAdmin(admin.ModelAdmin):
+class MaterialCategoryAdmin(ModelAdmin):
     list_display = ("code", "name_zh", "name_en", "group", "hazardous", "cold_chain", "default_unit", "sort_order")
     list_filter = ("group", "hazardous", "cold_chain")
     search_fields = ("code", "name_zh", "name_en")
@@ -95,7 +95,7 @@ class MaterialCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(SecretariatContact)
-class SecretariatContactAdmin(admin.ModelAdmin):
+class SecretariatContactAdmin(ModelAdmin):
     list_display = ("name_zh", "name_en", "responsibility_zh", "phone", "email", "sort_order", "is_active")
     list_editable = ("sort_order", "is_active")
     list_filter = ("is_active",)

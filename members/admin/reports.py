@@ -9,14 +9,21 @@ from django.contrib import admin
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from alliance_portal.admin_tools import HistoryAdmin, QueueCountMixin, ReadOnlyAdminMixin, admin_actor
+from alliance_portal.admin_tools import (
+    HistoryAdmin,
+    ModelAdmin,
+    QueueCountMixin,
+    ReadOnlyAdminMixin,
+    TabularInline,
+    admin_actor,
+)
 
 from ..models import NonReportingOrganisation, StatusReport, StockLevel
 from ..selectors_reports import organisations_missing_reports
 from ..services_reports import REPORT_FIELDS, status_report_file
 
 
-class StockLevelInline(admin.TabularInline):
+class StockLevelInline(TabularInline):
     model = StockLevel
     extra = 0
     can_delete = False
@@ -113,7 +120,7 @@ class StatusReportAdmin(QueueCountMixin, HistoryAdmin):
 
 
 @admin.register(NonReportingOrganisation)
-class NonReportingOrganisationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class NonReportingOrganisationAdmin(ReadOnlyAdminMixin, ModelAdmin):
     """Read-only: who has not reported for the current period, longest silent first."""
 
     list_display = ("name_zh", "name_en", "kind", "province", "city", "last_report")

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from alliance_portal.admin_tools import ReadOnlyAdminMixin
+from alliance_portal.admin_tools import ModelAdmin, ReadOnlyAdminMixin
 
 from . import registry, services
 from .models import Alert, ChatRobot, Event, Subscription, WebhookEndpoint
@@ -30,7 +30,7 @@ class EventTypesForm(forms.ModelForm):
     )
 
 
-class EventTypesAdmin(admin.ModelAdmin):
+class EventTypesAdmin(ModelAdmin):
     """Endpoints and robots: their event types by title, ticked in a list of what the apps registered."""
 
     form = EventTypesForm
@@ -41,7 +41,7 @@ class EventTypesAdmin(admin.ModelAdmin):
         return ", ".join(registry.label(name) for name in obj.event_types or []) or "—"
 
 
-class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, ModelAdmin):
     pass
 
 
@@ -137,7 +137,7 @@ class ChatRobotAdmin(EventTypesAdmin):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(ModelAdmin):
     list_display = ["organisation", "event_type", "channel", "enabled"]
     list_filter = ["event_type", "channel", "enabled"]
     list_select_related = ["organisation"]

@@ -36,3 +36,19 @@ def test_named_and_anonymous_gifts_and_only_those_that_arrived(client, appeal, e
     assert "Named Donor Co." in body and "署名捐赠公司" in body
     assert "Quiet Donor Co." not in body and "匿名捐赠公司" not in body and "Pending Donor Co." not in body
     assert "Donors who asked not to be named" in body and "5,000.00" in body
+
+
+@pytest.mark.parametrize(
+    ("language", "total", "row"),
+    [("en", "6,300.00 yuan", "1,300.00 yuan"), ("zh-hans", "6,300.00 元", "1,300.00 元")],
+)
+def test_sums_read_as_money_in_the_readers_language(client, appeal, settings, language, total, row):
+    settings.LANGUAGE_CODE = language
+    named = OrganisationFactory(name_en="Named Donor Co.", name_zh="署名捐赠公司")
+    advance(goods_pledge(named, appeal, quantities=[Decimal(100)]), "delivered")  # worth 300
+    advance(money_pledge(named, appeal, amount=Decimal(1000)), "acknowledged")
+    advance(money_pledge(OrganisationFactory(), appeal, amount=Decimal(5000), named_publicly=False), "delivered")
+
+    body = client.get(reverse("donations:honour_roll"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert total in body and row in body
+    assert "CNY" not in body
