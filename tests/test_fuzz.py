@@ -5,9 +5,9 @@ as the schema says.
 
 `make test` runs a few examples per operation and caller (FUZZ_EXAMPLES, 1, besides the cases schemathesis derives
 from the schema: its coverage phase, ~13,600 requests per caller); `make fuzz` runs more (200). The world is built
-once per module inside a transaction rolled back at the end; each operation runs in its own savepoint. Between calls
-only the callers' throttle windows are reset, not the whole cache (the keys and the session stay cached, as for a
-partner calling again and again), and a 401 to a caller that brought no credentials of the case's own fails the test:
+once per module inside a transaction rolled back at the end; each operation runs in its own savepoint. The throttles
+count every call against budgets no run reaches (the keys and the session stay cached, as for a partner calling
+again and again), and a 401 to a caller that brought no credentials of the case's own fails the test:
 the secretariat's session once never reached the server (Werkzeug's client dropped its `Cookie` header).
 """
 
@@ -19,7 +19,6 @@ import pytest
 import schemathesis
 from django.conf import settings
 from django.core import signals
-from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
 from django.test import Client, override_settings
@@ -33,12 +32,14 @@ from schemathesis.transport.wsgi import multipart_serializer as werkzeug_multipa
 from urllib3.filepost import encode_multipart_formdata
 from werkzeug.test import Client as WerkzeugClient
 
+from alliance_portal.throttling import AnonRateThrottle, KeyRateThrottle, UserRateThrottle, WriteRateThrottle
 from members.models import ApiKey, Membership, Organisation
 
 from .members.factories import MembershipFactory, OrganisationFactory, SiteFactory, UserFactory, make_api_key
 from .supply.factories import CommitmentFactory, SupplierFactory, SupplyRequestFactory
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1"))
+THROTTLES = (AnonRateThrottle, KeyRateThrottle, UserRateThrottle, WriteRateThrottle)
 
 # Operations where a request the schema allows can still be refused with a 400, for a reason the schema cannot
 # state: only here is schemathesis' "schema-valid request accepted" check (positive_data_acceptance) left out; every
@@ -78,7 +79,6 @@ CALLERS = ["fab_write_key", "supplier_write_key", "secretariat_session"]
 
 class FuzzWorld:
     headers: dict[str, dict[str, str]]
-    throttle_keys: list[str]
 
 
 def _build() -> FuzzWorld:
@@ -104,9 +104,6 @@ def _build() -> FuzzWorld:
             "X-CSRFToken": csrf,
         },
     }
-    # The throttles' windows of the three callers (alliance_portal/throttling.py; DRF's `throttle_<scope>_<ident>`).
-    idents = [f"key-{fab_key.pk}", f"key-{supplier_key.pk}", f"user-{secretariat.pk}"]
-    world.throttle_keys = [f"throttle_{scope}_{ident}" for scope in ("key", "user", "write") for ident in idents]
     return world
 
 
@@ -117,6 +114,12 @@ def fuzz_world(django_db_setup, django_db_blocker):
     # tests, tests/test_api_auth.py) must not turn the callers' valid keys away.
     overridden = override_settings(MEDIA_ROOT=os.path.join(media.name, "media"), API_KEY_FAILURE_LIMIT=10**9)
     overridden.enable()
+    # Tens of thousands of calls per caller must not turn into 429s: the throttles keep counting (their code runs on
+    # every call, as for a partner), against budgets no run reaches (tests/test_api_throttling.py tests the rates).
+    rates = dict.fromkeys(("anon", "key", "user", "write"), "1000000000/minute")
+    saved_rates = {throttle: throttle.THROTTLE_RATES for throttle in THROTTLES}
+    for throttle in THROTTLES:
+        throttle.THROTTLE_RATES = rates
     # The WSGI handler closes the connection after each request (close_old_connections); Django's test client
     # stops that, and so must we, or the first request would end the test's transaction.
     signals.request_started.disconnect(close_old_connections)
@@ -132,6 +135,8 @@ def fuzz_world(django_db_setup, django_db_blocker):
             signals.request_started.connect(close_old_connections)
             signals.request_finished.connect(close_old_connections)
             overridden.disable()
+            for throttle, saved in saved_rates.items():
+                throttle.THROTTLE_RATES = saved
             media.cleanup()
 
 
@@ -191,9 +196,6 @@ def test_every_operation_answers_as_its_schema_says(case, db, fuzz_world):
     # Each generated request is sent by every caller (the failure's curl line shows whose headers it carried).
     excluded = [positive_data_acceptance] if case.operation.label in POSITIVE_MAY_BE_400 else []
     for caller in CALLERS:
-        # The throttles count per caller: a long run must not turn into 429s. Only their windows are reset, so the
-        # key and session caches stay warm, as they are for a partner calling again and again.
-        cache.delete_many(fuzz_world.throttle_keys)
         response = case.call_and_validate(session=client, headers=fuzz_world.headers[caller], excluded_checks=excluded)
         # Every caller carries valid credentials: a 401 means they did not reach the server (unless the case brought
         # credentials of its own, generated and invalid, which the server rightly refuses).
