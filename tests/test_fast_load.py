@@ -5,6 +5,7 @@ __init__ (a listener of post_init, a field that acts when set) still gets it."""
 import pytest
 from django.db.models import Model
 from django.db.models.signals import post_init
+from django.test.utils import isolate_apps
 
 from alliance_portal import fast_load
 from members.models import Organisation, Site
@@ -69,6 +70,7 @@ def test_a_model_with_an_init_listener_is_loaded_by_django(monkeypatch):
     assert len(seen) == 1
 
 
+@isolate_apps("members")
 def test_a_field_that_acts_when_set_keeps_init():
     from django.db import models
 
