@@ -200,7 +200,7 @@ def _compile_field(field: drf_fields.Field) -> Callable[[Any], Any] | None:
     if single and type(field) is serializers.ManyRelatedField:
         return _prefetched_many(field)
     if (
-        not single
+        field.source == "*"
         or isinstance(field, serializers.RelatedField | serializers.ManyRelatedField)
         or type(field).get_attribute is not drf_fields.Field.get_attribute  # a field reading its value its own way
     ):
@@ -226,8 +226,32 @@ def _compile_field(field: drf_fields.Field) -> Callable[[Any], Any] | None:
             return value
         return to_representation(value)
 
+    if not single:
+        return _dotted(field.source_attrs, json_type, to_representation, slow)
     plain.flat_plain = (name, json_type, to_representation, slow)  # type: ignore[attr-defined]  # _straight_line
     return plain
+
+
+def _dotted(attrs: list[str], json_type, to_representation, slow) -> Callable[[Any], Any]:
+    """A dotted source (`request.material`) walked with getattr through joined rows; anything DRF would treat
+    otherwise (a missing link, a callable on the way, a mapping) takes DRF's own path for the field."""
+
+    def dotted(instance):
+        value = instance
+        try:
+            for attr in attrs:
+                value = getattr(value, attr)
+                if callable(value):
+                    return slow(instance)
+        except (AttributeError, KeyError, models.ObjectDoesNotExist):
+            return slow(instance)
+        if value is None:
+            return None
+        if json_type is not None and (json_type is object or type(value) is json_type):
+            return value
+        return to_representation(value)
+
+    return dotted
 
 
 # The compiled plans of this thread, by serializer class: DRF builds a ModelSerializer's fields anew for every
