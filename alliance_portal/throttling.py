@@ -26,22 +26,11 @@ from .cache import FailOpenRedisCache, _mark_down, redis_cache_available
 def _count(current_key: str, previous_key: str, timeout: int) -> tuple[int, int]:
     """Adds one to the current window's count; answers (current count with this request, previous window's count).
     (0, 0) with the cache away: the request is let through."""
-    cache = caches["default"]
-    if isinstance(cache, FailOpenRedisCache):
-        if not redis_cache_available():
-            return 0, 0
-        current, previous = cache.make_and_validate_key(current_key), cache.make_and_validate_key(previous_key)
-        try:
-            client = cache._cache.get_client(current, write=True)  # type: ignore[attr-defined]
-            pipe = client.pipeline(transaction=False)
-            pipe.incr(current)
-            pipe.expire(current, timeout)
-            pipe.get(previous)
-            count, _expiry, before = pipe.execute()
-        except (RedisError, OSError) as error:
-            _mark_down(error)
-            return 0, 0
-        return int(count), int(before or 0)
+    return read_and_count([], [(current_key, previous_key, timeout)])[1][0]
+
+
+def _count_locally(cache, current_key: str, previous_key: str, timeout: int) -> tuple[int, int]:
+    """`_count` on a cache without Redis (the local memory cache of development and the tests)."""
     cache.add(current_key, 0, timeout)
     try:
         count = cache.incr(current_key)
@@ -62,14 +51,15 @@ def read_and_count(keys: list[str], counters: list[tuple[str, str, int]]) -> tup
     with Redis (the API key's authentication reads its key and counts its budget at once)."""
     cache = caches["default"]
     if not isinstance(cache, FailOpenRedisCache):
-        return cache.get_many(keys), [_count(*counter) for counter in counters]
+        return cache.get_many(keys), [_count_locally(cache, *counter) for counter in counters]
     away: list[tuple[int, int]] = [(0, 0)] * len(counters)
     if not redis_cache_available():
         return {}, away
     try:
         client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
         pipe = client.pipeline(transaction=False)
-        pipe.mget([cache.make_and_validate_key(key) for key in keys])
+        if keys:
+            pipe.mget([cache.make_and_validate_key(key) for key in keys])
         for current, previous, timeout in counters:
             current_key = cache.make_and_validate_key(current)
             pipe.incr(current_key)
@@ -79,9 +69,11 @@ def read_and_count(keys: list[str], counters: list[tuple[str, str, int]]) -> tup
     except (RedisError, OSError) as error:
         _mark_down(error)
         return {}, away
-    loads = cache._cache._serializer.loads  # type: ignore[attr-defined]
-    values = {key: loads(value) for key, value in zip(keys, results[0], strict=True) if value is not None}
-    counts = [(int(results[1 + 3 * i]), int(results[3 + 3 * i] or 0)) for i in range(len(counters))]
+    values = {}
+    if keys:
+        loads = cache._cache._serializer.loads  # type: ignore[attr-defined]
+        values = {key: loads(value) for key, value in zip(keys, results.pop(0), strict=True) if value is not None}
+    counts = [(int(results[3 * i]), int(results[2 + 3 * i] or 0)) for i in range(len(counters))]
     return values, counts
 
 
