@@ -61,14 +61,15 @@ _category_index: "tuple[float, dict[int, MaterialCategory]] | None" = None
 
 
 def category_index() -> dict[int, MaterialCategory]:
-    """Every material category by id (its code and sort order loaded), read from the database at most once a minute
-    per process: the categories are the alliance's reference list, changed rarely through the admin (a save or
-    delete in this process forgets them at once: `forget_category_index`). A list page of organisations names its
+    """Every material category by id (its code, names, group and sort order loaded), read from the database at most
+    once a minute per process: the categories are the alliance's reference list, changed rarely through the admin (a
+    save or delete in this process forgets them at once: `forget_category_index`). The supply queue's category filter
+    lists them from here (`supply.forms.category_filter_choices`), and a list page of organisations names its
     categories by id and takes their codes from here."""
     global _category_index  # noqa: PLW0603 - a per-process memo
     now = time.monotonic()
     if _category_index is None or now - _category_index[0] > CATEGORY_INDEX_SECONDS:
-        categories = MaterialCategory.objects.only("id", "code", "sort_order")
+        categories = MaterialCategory.objects.only("id", "code", "name_zh", "name_en", "group", "sort_order")
         _category_index = (now, {category.pk: category for category in categories})
     return _category_index[1]
 

@@ -1,6 +1,5 @@
 """The supply pages' forms. They validate what a person typed; supply.services decides and writes."""
 
-import time
 from html import escape  # what django.utils.html.escape calls, without its lazy-string wrapper
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import MaterialCategory, Organisation, RiskLevel, pick_language
 from members.regions import Province
+from members.selectors import category_index
 
 from .models import Commitment, SupplyRequest, SupplyRequestQuerySet, Unit, Urgency
 from .services import REQUEST_FIELDS
@@ -100,24 +100,13 @@ def _material_categories():
     )
 
 
-CATEGORY_CHOICES_SECONDS = 60
-_category_rows: tuple[float, list[tuple[str, str, str]]] | None = None
-
-
 def category_filter_choices() -> list[tuple[str, str]]:
-    """(code, name in the active language) of the IC-material categories, for a filter's select: read from the
-    database at most once a minute per process (the categories change rarely, through the admin; a save or delete
-    in this process forgets them at once, supply.signals), so that a queue page makes no query for its filters."""
-    global _category_rows  # noqa: PLW0603 - a per-process memo
-    now = time.monotonic()
-    if _category_rows is None or now - _category_rows[0] > CATEGORY_CHOICES_SECONDS:
-        _category_rows = (now, list(_material_categories().values_list("code", "name_zh", "name_en")))
-    return [(code, pick_language(name_zh, name_en)) for code, name_zh, name_en in _category_rows[1]]
-
-
-def forget_category_choices() -> None:
-    global _category_rows  # noqa: PLW0603
-    _category_rows = None
+    """(code, name in the active language) of the IC-material categories, for a filter's select, in their order:
+    from members' per-process memo of the categories (`members.selectors.category_index`), so that a queue page
+    makes no query for its filters."""
+    material = [c for c in category_index().values() if c.group == MaterialCategory.Group.MATERIAL]
+    material.sort(key=lambda category: (category.sort_order, category.code))
+    return [(category.code, pick_language(category.name_zh, category.name_en)) for category in material]
 
 
 class SiteChoiceField(forms.ModelChoiceField):

@@ -12,10 +12,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from members.models import MaterialCategory, Organisation, RiskArea
+from members.models import Organisation, RiskArea
 from members.signals import status_report_saved
 
-from .forms import forget_category_choices
 from .models import SupplyRequest
 from .selectors import TRIAGE_COUNT_KEY
 from .services import priority_recompute_bulk
@@ -60,12 +59,6 @@ def status_report_saved_by_a_fab(sender, report, **kwargs):
     """A fab's status report may carry newer days of stock than its open requests: their priority follows."""
     if report.organisation.kind == Organisation.Kind.FAB:
         priority_recompute_bulk(organisation_id=report.organisation_id)
-
-
-@receiver([post_save, post_delete], sender=MaterialCategory)
-def material_category_changed(sender, **kwargs):
-    """The queue filters' memo of the categories (supply.forms.category_filter_choices) is read again."""
-    forget_category_choices()
 
 
 @receiver([post_save, post_delete], sender=SupplyRequest)
