@@ -77,6 +77,27 @@ def new_request_body(site, /, **overrides) -> dict:
     return body
 
 
+def request_form_data(site, /, **changes) -> dict:
+    """What the fab's request form posts (the category by id, the action "submit")."""
+    data = {
+        "category": category("photoresist").pk,
+        "material": "ArF photoresist",
+        "specification": "ArF immersion, 193 nm",
+        "un_number": "UN1866",
+        "storage": "cold-chain",
+        "quantity": "40",
+        "unit": "L",
+        "site": site.pk,
+        "needed_by": (TODAY() + timedelta(days=5)).isoformat(),
+        "days_of_stock": "2",
+        "urgency": "critical",
+        "justification": "Line 3 stops on Friday.",
+        "action": "submit",
+    }
+    data.update(changes)
+    return data
+
+
 def request_fields(site, **overrides) -> dict:
     fields = {
         "site": site,

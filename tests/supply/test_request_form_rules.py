@@ -13,7 +13,7 @@ from supply.models import SupplyRequest
 
 from ..api_helpers import login
 from .factories import category
-from .helpers import new_request_body, post, request_fields
+from .helpers import new_request_body, post, request_fields, request_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -22,33 +22,15 @@ API = "/api/v1/supply-requests/"
 TODAY = timezone.localdate
 
 
-def form_data(site, **changes) -> dict:
-    data = {
-        "category": category("photoresist").pk,
-        "material": "ArF photoresist",
-        "specification": "ArF immersion, 193 nm",
-        "un_number": "UN1866",
-        "storage": "cold-chain",
-        "quantity": "40",
-        "unit": "L",
-        "site": site.pk,
-        "needed_by": (TODAY() + timedelta(days=5)).isoformat(),
-        "days_of_stock": "2",
-        "urgency": "critical",
-        "justification": "Line 3 stops on Friday.",
-        "action": "submit",
-    }
-    data.update(changes)
-    return data
-
-
 # --- the web form ------------------------------------------------------------------------------------------------
 
 
 def test_every_problem_is_said_in_the_first_round(client_for, org_member, fab_site):
     """A missing quantity, a missing UN number for a hazardous category and a past date: one answer names all three."""
     yesterday = (TODAY() - timedelta(days=1)).isoformat()
-    response = client_for(org_member).post(NEW, form_data(fab_site, quantity="", un_number="", needed_by=yesterday))
+    response = client_for(org_member).post(
+        NEW, request_form_data(fab_site, quantity="", un_number="", needed_by=yesterday)
+    )
 
     errors = response.context["form"].errors
     assert {"quantity", "un_number", "needed_by"} <= set(errors)
@@ -68,14 +50,16 @@ def test_the_un_number_is_marked_required_for_a_hazardous_category(client_for, o
     assert "js/forms.js" in page
 
     # After a round with a hazardous category, the box is required on the page itself (without JavaScript too).
-    answer = client.post(NEW, form_data(fab_site, un_number="")).content.decode()
+    answer = client.post(NEW, request_form_data(fab_site, un_number="")).content.decode()
     box = answer.split('name="un_number"')[1].split(">")[0]
     assert "required" in box
     assert 'aria-required="true"' in box
 
 
 def test_a_non_hazardous_category_needs_no_un_number(client_for, org_member, fab_site):
-    response = client_for(org_member).post(NEW, form_data(fab_site, category=category("wafer").pk, un_number=""))
+    response = client_for(org_member).post(
+        NEW, request_form_data(fab_site, category=category("wafer").pk, un_number="")
+    )
     assert response.status_code == 302
     assert SupplyRequest.objects.get().un_number == ""
 
@@ -86,7 +70,7 @@ def test_the_date_picker_starts_today(client_for, org_member):
 
 
 def test_a_needed_by_date_today_is_accepted_and_earns_its_points(client_for, org_member, fab_site):
-    response = client_for(org_member).post(NEW, form_data(fab_site, needed_by=TODAY().isoformat()))
+    response = client_for(org_member).post(NEW, request_form_data(fab_site, needed_by=TODAY().isoformat()))
     assert response.status_code == 302
     created = SupplyRequest.objects.get()
     assert created.needed_by == TODAY()
@@ -97,7 +81,7 @@ def test_the_past_date_message_reads_in_chinese(client_for, org_member, fab_site
     client = client_for(org_member)
     yesterday = TODAY() - timedelta(days=1)
     response = client.post(
-        NEW, form_data(fab_site, needed_by=yesterday.isoformat()), headers={"Accept-Language": "zh-hans"}
+        NEW, request_form_data(fab_site, needed_by=yesterday.isoformat()), headers={"Accept-Language": "zh-hans"}
     )
     message = " ".join(response.context["form"].errors["needed_by"])
     assert yesterday.isoformat() in message
@@ -116,7 +100,7 @@ def test_free_text_has_its_limit_on_the_page_and_in_the_rule(client_for, org_mem
     assert "At most 200 characters." in page  # the material's name
     assert "At most 500 characters." in page  # the specification
 
-    response = client.post(NEW, form_data(fab_site, justification="x" * 10_000))
+    response = client.post(NEW, request_form_data(fab_site, justification="x" * 10_000))
     assert "justification" in response.context["form"].errors
     assert not SupplyRequest.objects.exists()
 

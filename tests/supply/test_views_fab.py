@@ -23,7 +23,7 @@ from .factories import (
     SupplyRequestFactory,
     category,
 )
-from .helpers import FAB_WRITERS, snapshot
+from .helpers import FAB_WRITERS, request_form_data, snapshot
 
 S = SupplyRequest.Status
 C = Commitment.Status
@@ -34,26 +34,6 @@ TODAY = timezone.localdate
 
 def _detail(supply_request) -> str:
     return reverse("supply:request_detail", args=[supply_request.pk])
-
-
-def _form_data(site, /, **changes) -> dict:
-    data = {
-        "category": category("photoresist").pk,
-        "material": "ArF photoresist",
-        "specification": "ArF immersion, 193 nm",
-        "un_number": "UN1866",
-        "storage": "cold-chain",
-        "quantity": "40",
-        "unit": "L",
-        "site": site.pk,
-        "needed_by": (TODAY() + timedelta(days=5)).isoformat(),
-        "days_of_stock": "2",
-        "urgency": "critical",
-        "justification": "Line 3 stops on Friday.",
-        "action": "submit",
-    }
-    data.update(changes)
-    return data
 
 
 def _expect_denied(role: str, response, *, other_fab_status: int = 404) -> bool:
@@ -160,7 +140,7 @@ def test_new_request_offers_only_own_active_sites_and_ic_materials(client_for, o
 
 def test_fab_submits_a_new_request(client_for, org, org_member, fab_site):
     client = client_for(org_member)
-    response = client.post(NEW, _form_data(fab_site))
+    response = client.post(NEW, request_form_data(fab_site))
     created = SupplyRequest.objects.get()
     assert response.status_code == 302 and response["Location"] == _detail(created)
     assert created.organisation == org and created.status == S.SUBMITTED
@@ -171,7 +151,7 @@ def test_fab_submits_a_new_request(client_for, org, org_member, fab_site):
 
 
 def test_fab_saves_a_draft(client_for, org_admin, fab_site):
-    client_for(org_admin).post(NEW, _form_data(fab_site, action="draft"))
+    client_for(org_admin).post(NEW, request_form_data(fab_site, action="draft"))
     assert SupplyRequest.objects.get().status == S.DRAFT
 
 
@@ -194,7 +174,7 @@ def test_bad_input_is_shown_next_to_the_field_and_saves_nothing(
         changes = {"site": SiteFactory(name_en="Not ours").pk}
     if changes.get("category") == "medical-mask":
         changes = {"category": category("medical-mask").pk}
-    response = client_for(org_member).post(NEW, _form_data(fab_site, **changes))
+    response = client_for(org_member).post(NEW, request_form_data(fab_site, **changes))
     assert response.status_code == 200
     form = response.context["form"]
     assert field in form.errors
@@ -229,10 +209,10 @@ def test_edit_draft_for_each_role(web_role, draft):
 def test_editing_a_draft_saves_and_can_submit(client_for, org_member, draft, fab_site):
     url = reverse("supply:request_edit", args=[draft.pk])
     client = client_for(org_member)
-    client.post(url, _form_data(fab_site, material="KrF photoresist, high purity", action="draft"))
+    client.post(url, request_form_data(fab_site, material="KrF photoresist, high purity", action="draft"))
     draft.refresh_from_db()
     assert draft.material == "KrF photoresist, high purity" and draft.status == S.DRAFT
-    response = client.post(url, _form_data(fab_site, quantity="45"))
+    response = client.post(url, request_form_data(fab_site, quantity="45"))
     draft.refresh_from_db()
     assert response["Location"] == _detail(draft)
     assert draft.status == S.SUBMITTED and draft.quantity == 45
@@ -241,11 +221,11 @@ def test_editing_a_draft_saves_and_can_submit(client_for, org_member, draft, fab
 def test_editing_a_draft_with_bad_input_changes_nothing(client_for, org_member, draft, fab_site):
     before = snapshot(draft)
     response = client_for(org_member).post(
-        reverse("supply:request_edit", args=[draft.pk]), _form_data(fab_site, un_number="", action="draft")
+        reverse("supply:request_edit", args=[draft.pk]), request_form_data(fab_site, un_number="", action="draft")
     )
     assert "hazardous goods: give the UN number" in " ".join(response.context["form"].errors["un_number"])
     response = client_for(org_member).post(
-        reverse("supply:request_edit", args=[draft.pk]), _form_data(fab_site, quantity="0", un_number="")
+        reverse("supply:request_edit", args=[draft.pk]), request_form_data(fab_site, quantity="0", un_number="")
     )
     assert response.status_code == 200
     assert "quantity" in response.context["form"].errors
@@ -255,7 +235,7 @@ def test_editing_a_draft_with_bad_input_changes_nothing(client_for, org_member, 
 def test_a_submitted_request_cannot_be_edited(client_for, org_member, submitted, fab_site):
     before = snapshot(submitted)
     url = reverse("supply:request_edit", args=[submitted.pk])
-    response = client_for(org_member).post(url, _form_data(fab_site, quantity="1"), follow=True)
+    response = client_for(org_member).post(url, request_form_data(fab_site, quantity="1"), follow=True)
     assert "Only a draft can be edited; this request is Submitted." in response.content.decode()
     assert snapshot(submitted) == before
     response = client_for(org_member).get(url)
