@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from rest_framework import ISO_8601, serializers
@@ -199,6 +200,14 @@ def _compile_field(field: drf_fields.Field) -> Callable[[Any], Any] | None:
     json_type = _AS_IS.get(type(field))
     if single and type(field) is serializers.ManyRelatedField:
         return _prefetched_many(field)
+    if field.source != "*" and type(field) is serializers.SlugRelatedField:
+        return _slug(field)
+    if single and type(field) is serializers.PrimaryKeyRelatedField and field.pk_field is None:
+        foreign_key = _foreign_key(field)
+        if foreign_key is not None:
+            key = _plain_column(foreign_key.attname, _slow(field))
+            key.flat_plain = (foreign_key.attname, object, None, key.slow)  # type: ignore[attr-defined]
+            return key
     if (
         field.source == "*"
         or isinstance(field, serializers.RelatedField | serializers.ManyRelatedField)
@@ -206,7 +215,6 @@ def _compile_field(field: drf_fields.Field) -> Callable[[Any], Any] | None:
     ):
         return _slow(field)
     name = field.source_attrs[0]
-    slow = _slow(field)
     to_representation: Callable[[Any], Any] = field.to_representation
     if _plain_iso_datetime(field):
         to_representation = _iso_datetime(field)
@@ -214,6 +222,9 @@ def _compile_field(field: drf_fields.Field) -> Callable[[Any], Any] | None:
         to_representation = _decimal_text(field)
     elif type(field) is drf_fields.ChoiceField:
         to_representation = _choice(field)
+    # Not in the row's own values (a property such as `remaining`, a deferred column): read with getattr, as DRF
+    # does, without its generic path; anything unusual (a method, a missing attribute) takes DRF's own path.
+    slow = _dotted([name], json_type, to_representation, _slow(field))
 
     def plain(instance):
         try:
@@ -227,7 +238,7 @@ def _compile_field(field: drf_fields.Field) -> Callable[[Any], Any] | None:
         return to_representation(value)
 
     if not single:
-        return _dotted(field.source_attrs, json_type, to_representation, slow)
+        return _dotted(field.source_attrs, json_type, to_representation, _slow(field))
     plain.flat_plain = (name, json_type, to_representation, slow)  # type: ignore[attr-defined]  # _straight_line
     return plain
 
@@ -252,6 +263,56 @@ def _dotted(attrs: list[str], json_type, to_representation, slow) -> Callable[[A
         return to_representation(value)
 
     return dotted
+
+
+def _slug(field: drf_fields.Field) -> Callable[[Any], Any]:
+    """A SlugRelatedField: the related row (its source walked with getattr) and its slug, as DRF gives them (None for
+    no related row); anything else (a missing link, a callable on the way) takes DRF's own path."""
+    attrs, slug = field.source_attrs, field.slug_field.split("__")  # type: ignore[attr-defined]
+    slow = _slow(field)
+
+    def step(instance):
+        value = instance
+        try:
+            for attr in attrs:
+                value = getattr(value, attr)
+                if callable(value):
+                    return slow(instance)
+            if value is None:
+                return None
+            for attr in slug:
+                value = getattr(value, attr)
+        except (AttributeError, KeyError, models.ObjectDoesNotExist):
+            return slow(instance)
+        return value
+
+    return step
+
+
+def _foreign_key(field: drf_fields.Field) -> models.ForeignKey | None:
+    """The model's foreign key a PrimaryKeyRelatedField reads (DRF reads its id column, `<name>_id`), or None."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None:
+        return None
+    try:
+        found = model._meta.get_field(field.source_attrs[0])
+    except FieldDoesNotExist:
+        return None
+    return found if isinstance(found, models.ForeignKey) else None
+
+
+def _plain_column(attname: str, slow: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The value of a column as loaded (a foreign key's id: what DRF's PrimaryKeyRelatedField answers); a column
+    not loaded takes DRF's own path."""
+
+    def column(instance):
+        try:
+            return instance.__dict__[attname]
+        except (KeyError, AttributeError):
+            return slow(instance)
+
+    column.slow = slow  # type: ignore[attr-defined]
+    return column
 
 
 # The compiled plans of this thread, by serializer class: DRF builds a ModelSerializer's fields anew for every

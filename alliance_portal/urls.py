@@ -13,6 +13,8 @@ admin.site.site_title = _("Alliance Portal")
 admin.site.index_title = _("Secretariat administration")
 
 urlpatterns = [
+    # First: partners' systems call the API all day, and a path is matched against the patterns in order.
+    path("api/v1/", include("alliance_portal.api_urls")),
     path("", views.home, name="home"),
     path("contact/", views.contact, name="contact"),
     path("start/", include("dashboard.urls_start")),
@@ -27,7 +29,6 @@ urlpatterns = [
     path("assistance/", include("assistance.urls")),
     path("donations/", include("donations.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("alliance_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start script from its own address (`?script`), not inline.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

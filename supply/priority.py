@@ -95,4 +95,11 @@ def explain(parts: list[dict], describe: Callable[[dict], str] = describe_part) 
 
 def explain_described(described: list[str]) -> str:
     """The explanation of parts already put in words (describe_part), in their order."""
-    return _(", ").join(described) if described else _("no priority factors")
+    return explainer()(described)
+
+
+def explainer() -> Callable[[list[str]], str]:
+    """`explain_described` with its words looked up now, in the active language: for a page of rows (a lookup
+    through gettext costs more than joining a row's parts)."""
+    separator, nothing = _(", "), _("no priority factors")
+    return lambda described: separator.join(described) if described else nothing

@@ -5,10 +5,14 @@ the instance's dictionary (a property), and a field that skips itself."""
 import datetime
 from decimal import Decimal
 
+import pytest
 from rest_framework import serializers
 from rest_framework.fields import SkipField
 
 from alliance_portal import flat
+from members.models import Site
+
+from .members.factories import SiteFactory
 
 
 class Skipping(serializers.CharField):
@@ -75,3 +79,52 @@ def test_the_generated_rows_equal_drfs():
     assert made[1]["label"] == "A" and made[4]["label"] == "slots"
     assert "parent_name" not in made[0] and made[0]["parent_count"] is None  # no parent: as DRF says
     assert made[1]["parent_name"] == "p" and made[1]["parent_count"] == 12
+
+
+# --- related fields on model rows: a foreign key's id, a slug through a relation, a missing relation ----------------
+
+
+class SiteRowSerializer(serializers.ModelSerializer):
+    organisation_id = serializers.PrimaryKeyRelatedField(source="organisation", read_only=True)
+    organisation_slug = serializers.SlugRelatedField(source="organisation", slug_field="slug", read_only=True)
+    city_of_organisation = serializers.SlugRelatedField(source="organisation", slug_field="city", read_only=True)
+    display = serializers.CharField(source="__str__", read_only=True)  # a method: DRF's own path
+
+    class Meta:
+        model = Site
+        fields = ["id", "organisation_id", "organisation_slug", "city_of_organisation", "display", "name_en"]
+
+
+@pytest.mark.django_db
+def test_related_fields_read_from_the_row_equal_drfs():
+    SiteFactory(organisation__slug="wuhan-fab", organisation__city="武汉市")
+    SiteFactory(organisation__slug="other-fab")
+    with_join = list(Site.objects.select_related("organisation").order_by("pk"))
+    without = list(Site.objects.order_by("pk").defer("name_en"))  # the relation and a column loaded on demand
+    for rows in (with_join, without):
+        expected = [dict(row) for row in SiteRowSerializer(rows, many=True).data]
+        assert flat.list_data(SiteRowSerializer, rows, {}) == expected
+    made = flat.list_data(SiteRowSerializer, with_join, {})
+    assert made[0]["organisation_slug"] == "wuhan-fab" and made[0]["city_of_organisation"] == "武汉市"
+    assert made[0]["organisation_id"] == with_join[0].organisation_id
+
+
+def test_a_slug_through_a_missing_relation_is_null_as_in_drf():
+    class Holder(serializers.Serializer):
+        parent_name = serializers.SlugRelatedField(source="parent", slug_field="name", read_only=True)
+
+    rows = [Row(parent=None), Row(parent=Row(name="p")), Row()]  # the last has no `parent` at all
+    expected = []
+    for row in rows:
+        try:
+            expected.append(dict(Holder(row).data))
+        except AttributeError:
+            expected.append("raises")
+    made = []
+    for row in rows:
+        try:
+            made.append(flat.list_data(Holder, [row], {})[0])
+        except AttributeError:
+            made.append("raises")
+    assert made == expected
+    assert made[:2] == [{"parent_name": None}, {"parent_name": "p"}]

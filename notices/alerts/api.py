@@ -264,6 +264,13 @@ class AlertViewSet(ListWithOutputMixin, mixins.RetrieveModelMixin, viewsets.Gene
     filterset_class = AlertFilter
     permission_classes = [HasScope]
     lookup_field = "delivery_id"
+    # What a row shows (AlertSerializer; `destination` reads the email, the webhook's URL or the robot's name),
+    # without the event's payload or the webhook's and robot's secrets.
+    list_columns = (
+        *("delivery_id", "channel", "email", "language", "status", "attempts"),
+        *("next_attempt_at", "delivered_at", "last_error", "created_at"),
+        *("event__name", "event__created_at", "organisation__slug", "webhook__url", "robot__name", "robot__kind"),
+    )
     ordering = ["-created_at", "-id"]
     ordering_fields = ["created_at"]
     schema = PortalAutoSchema()

@@ -132,7 +132,7 @@ class SupplyRequestSerializer(serializers.ModelSerializer):
         return cached
 
     def get_priority_explanation(self, obj) -> str:
-        return priority.explain_described(self._descriptions(obj))
+        return per_request(self, "explain", priority.explainer)(self._descriptions(obj))
 
     @extend_schema_field(PriorityPartSerializer(many=True))
     def get_priority_parts(self, obj) -> list[dict]:
