@@ -59,7 +59,7 @@ def ceiling_alerts(request) -> HttpResponse:
     from rest_framework.exceptions import AuthenticationFailed
     from rest_framework.request import Request
 
-    from notices.alerts.models import Alert, Channel
+    from notices.alerts.models import Alert, Channel, ChatRobot
 
     from .api_auth import ApiKeyAuthentication
 
@@ -70,9 +70,9 @@ def ceiling_alerts(request) -> HttpResponse:
     if found is None:
         return HttpResponse(status=401)
     organisation_id = found[1].organisation_id
-    columns = ("delivery_id", "event__name", "event_id", "event__created_at", "organisation__slug", "channel")
-    columns += ("email", "webhook__url", "robot_id", "robot__name", "robot__kind", "language", "status", "attempts")
-    columns += ("next_attempt_at", "delivered_at", "last_error", "created_at")
+    columns = ["delivery_id", "event__name", "event_id", "event__created_at", "organisation__slug", "channel"]
+    columns += ["email", "webhook__url", "robot_id", "robot__name", "robot__kind", "language", "status", "attempts"]
+    columns += ["next_attempt_at", "delivered_at", "last_error", "created_at"]
     rows = list(
         Alert.objects.filter(organisation_id=organisation_id)
         .order_by("-created_at", "-id")
@@ -86,7 +86,7 @@ def ceiling_alerts(request) -> HttpResponse:
         elif channel == Channel.WEBHOOK:
             destination = url or ""
         elif channel == Channel.ROBOT and robot:
-            destination = robot_name or str(Alert._meta.get_field("robot").related_model.objects.get(pk=robot))
+            destination = robot_name or str(ChatRobot.objects.get(pk=robot))
         else:
             destination = ""
         language, status, attempts, next_at, delivered_at, last_error, created_at = row[11:]
