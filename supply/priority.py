@@ -8,11 +8,12 @@ sits where it does in the queue.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,25 @@ def describe_part(part: dict) -> str:
     else:
         label = factor
     return f"{label} {points:+d}"
+
+
+# Words of parts already described, per language, for the process: the same parts come back page after page (a risk
+# level, a number of days), and gettext costs more than the look-up. Bounded: at most this many are kept.
+_KEPT = 2048
+
+
+@lru_cache(maxsize=_KEPT)
+def _described(language: str | None, items: tuple) -> str:
+    return describe_part({key: value for key, _kind, value in items})
+
+
+def describe_part_kept(part: dict) -> str:
+    """`describe_part`, remembered per language (a list page describes hundreds of parts, few of them distinct)."""
+    try:
+        # The value's type is part of the key: True and 1 are equal in Python, not in words.
+        return _described(get_language(), tuple((key, type(value), value) for key, value in part.items()))
+    except TypeError:  # a value that cannot be a key (a list, from elsewhere than compute): described each time
+        return describe_part(part)
 
 
 def explain(parts: list[dict], describe: Callable[[dict], str] = describe_part) -> str:

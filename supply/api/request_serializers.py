@@ -109,26 +109,14 @@ class SupplyRequestSerializer(serializers.ModelSerializer):
             for name in PRIVATE_REQUEST_FIELDS
         }
 
-    # A page's requests share few distinct parts (a risk level, a number of days): each part is put in words once
-    # per request (priority.describe_part goes through gettext), and each row's parts once for both fields.
+    # Each part is put in words once per language for the process (priority.describe_part_kept), and each row's
+    # parts once for both fields.
     def _descriptions(self, obj) -> list[str]:
         cached = obj.__dict__.get("_api_part_descriptions")
         if cached is None:
-            described = per_request(self, "parts", dict)
-            cached = []
-            for part in obj.priority_parts:
-                value = part["value"]
-                # The value's type is part of the key: True and 1 are equal in Python, not in words.
-                key: tuple | str = (part["factor"], type(value), value, part["points"], part.get("reported_on"))
-                try:
-                    text = described.get(key)
-                except TypeError:  # a value that cannot be a key (a list, from elsewhere than priority.score)
-                    key = repr(key)
-                    text = described.get(key)
-                if text is None:
-                    text = described[key] = priority.describe_part(part)
-                cached.append(text)
-            obj.__dict__["_api_part_descriptions"] = cached
+            cached = obj.__dict__["_api_part_descriptions"] = [
+                priority.describe_part_kept(part) for part in obj.priority_parts
+            ]
         return cached
 
     def get_priority_explanation(self, obj) -> str:

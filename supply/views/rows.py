@@ -131,24 +131,13 @@ def _quantity(language: str | None, value: Decimal) -> str:
     return escape(qty(value))
 
 
-@lru_cache(maxsize=_KEPT)
-def _part(language: str | None, items: tuple) -> str:
-    return priority.describe_part(dict(items))
-
-
-def _explainer(language: str | None) -> Callable[[list[dict] | None], str]:
+def _explainer() -> Callable[[list[dict] | None], str]:
     """priority.explain, escaped, each distinct part described once (parts repeat: the same risk, urgency...)."""
     separator = _(", ")
     nothing = escape(_("no priority factors"))
 
-    def describe(part: dict) -> str:
-        try:
-            return _part(language, tuple(part.items()))  # in the order the scoring wrote them
-        except TypeError:  # a value that cannot be a key (a list): described each time
-            return priority.describe_part(part)
-
     def explain(parts: list[dict] | None) -> str:
-        return escape(separator.join(describe(part) for part in parts)) if parts else nothing
+        return escape(separator.join(priority.describe_part_kept(part) for part in parts)) if parts else nothing
 
     return explain
 
@@ -176,7 +165,7 @@ def secretariat_queue_table(
     unit = _labels(Unit.choices)
     province = _labels(Province.choices)
     language = get_language()
-    explain = _explainer(language)
+    explain = _explainer()
     pick = _in_language()
     text = _memo(escape)
     select = escape(_("Select request #%(id)s"))

@@ -5,7 +5,7 @@ import pytest
 from django.test import override_settings
 from django.utils import translation
 
-from supply.priority import Inputs, compute, explain
+from supply.priority import Inputs, compute, describe_part, describe_part_kept, explain
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 2, 10, 9, 0, tzinfo=SHANGHAI)
@@ -89,3 +89,20 @@ def test_overdue_need_counts_as_most_pressing_date():
 )
 def test_weights_come_from_settings():
     assert compute(inputs(risk_level="high", priority_guarantee=True), now=NOW)[0] == 100
+
+
+def test_the_kept_words_of_a_part_follow_the_language_and_the_values_type():
+
+    stock = {"factor": "stock", "value": 1, "points": 30}
+    with translation.override("en"):
+        english = describe_part_kept(stock)
+        assert english == describe_part(stock) == "1 day of stock +30"
+        assert describe_part_kept({**stock, "value": 2}) == "2 days of stock +30"
+    with translation.override("zh-hans"):
+        chinese = describe_part_kept(stock)  # the same part, kept in English above: described anew in Chinese
+        assert chinese == describe_part(stock) and chinese != english
+    with translation.override("en"):
+        assert describe_part_kept({"factor": "risk", "value": True, "points": 40}) == "True +40"
+        assert describe_part_kept({"factor": "risk", "value": 1, "points": 40}) == "1 +40"  # equal to True, not alike
+        unhashable = {"factor": "stock", "value": 3, "points": 10, "extra": [1]}
+        assert describe_part_kept(unhashable) == "3 days of stock +10"
