@@ -76,6 +76,7 @@ from members.models import (  # noqa: E402
     StockLevel,
     hash_api_key,
 )
+from members.risk import refresh_site_risk_levels  # noqa: E402
 from notices.alerts.models import Alert, Event  # noqa: E402
 from notices.models import Acknowledgement, Notice  # noqa: E402
 from supply.models import Commitment, SupplyRequest  # noqa: E402
@@ -183,6 +184,7 @@ def add_members(start: int, count: int) -> None:
     sites = Site.objects.bulk_create(
         Site(organisation=fab, name_zh=f"{fab.name_zh}工厂", province=fab.province, city=fab.city) for fab in fabs
     )
+    refresh_site_risk_levels()  # bulk_create sends no signals (members.risk)
     requests = SupplyRequest.objects.bulk_create(
         SupplyRequest(
             organisation=site.organisation,

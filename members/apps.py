@@ -12,6 +12,7 @@ class MembersConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from . import risk  # noqa: F401  # its receivers keep each site's risk level
         from .demo_reports import seed_demo_reports
         from .models import MaterialCategory
         from .selectors import category_changed

@@ -153,6 +153,15 @@ class Organisation(models.Model):
         self.credit_code = normalise_credit_code(self.credit_code)
 
 
+class RiskLevel(models.TextChoices):
+    HIGH = "high", _("High risk")
+    MEDIUM = "medium", _("Medium risk")
+    LOW = "low", _("Low risk")
+
+
+RISK_RANK = {RiskLevel.HIGH: 3, RiskLevel.MEDIUM: 2, RiskLevel.LOW: 1}
+
+
 class Site(models.Model):
     class Kind(models.TextChoices):
         FAB = "fab", _("Fab")
@@ -172,10 +181,15 @@ class Site(models.Model):
     city_en = models.CharField(_("city (English)"), max_length=60, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
+    # The level of the risk area of the site's city (low when the city is unlisted), kept here whenever either
+    # changes (members.risk): a list of supply requests shows it on every row without looking the city up.
+    risk_level = models.CharField(
+        _("risk level"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.LOW, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "risk_level"])
 
     class Meta:
         ordering = ["organisation_id", "name_zh"]
@@ -197,15 +211,6 @@ class Site(models.Model):
     @property
     def city_name(self) -> str:
         return pick_language(self.city, self.city_en)
-
-
-class RiskLevel(models.TextChoices):
-    HIGH = "high", _("High risk")
-    MEDIUM = "medium", _("Medium risk")
-    LOW = "low", _("Low risk")
-
-
-RISK_RANK = {RiskLevel.HIGH: 3, RiskLevel.MEDIUM: 2, RiskLevel.LOW: 1}
 
 
 class RiskArea(models.Model):

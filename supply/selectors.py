@@ -9,10 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
 
 from alliance_portal.shipping import ShipmentStatus
-from members.models import MaterialCategory, Organisation, RiskArea, RiskLevel
+from members.models import MaterialCategory, Organisation
 from members.rules import GOOD_STANDING, Actor
 
 from .models import (
@@ -41,9 +40,9 @@ class RiskLevelAnnotation(TypedDict):
 def with_risk_level(
     requests: QuerySet[SupplyRequest],
 ) -> QuerySet[WithAnnotations[SupplyRequest, RiskLevelAnnotation]]:
-    """Annotates `risk_level`: the level in force now in the delivery site's city (low when the city is unlisted)."""
-    level = RiskArea.objects.filter(province=OuterRef("site__province"), city=OuterRef("site__city")).values("level")
-    return requests.annotate(risk_level=Coalesce(Subquery(level[:1]), Value(RiskLevel.LOW)))
+    """Annotates `risk_level`: the level in force now in the delivery site's city (low when the city is unlisted),
+    as the site keeps it (members.risk)."""
+    return requests.annotate(risk_level=F("site__risk_level"))
 
 
 def _filter_stale(requests: SupplyRequestQuerySet, stale: bool | None) -> SupplyRequestQuerySet:

@@ -20,21 +20,20 @@ from .selectors import TRIAGE_COUNT_KEY
 from .services import priority_recompute_bulk
 
 
-@receiver(pre_save, sender=RiskArea)
-def _remember_old_risk_city(sender, instance: RiskArea, **kwargs):
-    instance._old_city = (  # type: ignore[attr-defined]
-        RiskArea.objects.filter(pk=instance.pk).values_list("province", "city").first() if instance.pk else None
-    )
-
-
 @receiver(post_save, sender=RiskArea)
 def risk_area_changed(sender, instance: RiskArea, raw=False, **kwargs):
     if raw:
         return
     priority_recompute_bulk(province=instance.province, city=instance.city)
-    old = getattr(instance, "_old_city", None)
+    old = getattr(instance, "_old_city", None)  # noted by members.risk before the save
     if old and old != (instance.province, instance.city):
         priority_recompute_bulk(province=old[0], city=old[1])
+
+
+@receiver(post_delete, sender=RiskArea)
+def risk_area_deleted(sender, instance: RiskArea, **kwargs):
+    """A city the authorities no longer list counts as low: its requests' priorities follow."""
+    priority_recompute_bulk(province=instance.province, city=instance.city)
 
 
 @receiver(pre_save, sender=Organisation)

@@ -96,6 +96,7 @@ from donations.models import Appeal, Pledge  # noqa: E402
 from members import services as member_services  # noqa: E402
 from members.demo import demo_credit_code  # noqa: E402
 from members.models import ApiKey, Contact, MaterialCategory, Membership, Organisation, RiskArea, Site  # noqa: E402
+from members.risk import refresh_site_risk_levels  # noqa: E402
 from members.rules import Actor  # noqa: E402
 from notices.alerts.models import Alert, Event  # noqa: E402
 from notices.models import Notice  # noqa: E402
@@ -165,6 +166,7 @@ def add_organisations() -> None:
         if org.kind == "fab"
         for number in (1, 2)
     )
+    refresh_site_risk_levels()  # bulk_create sends no signals (members.risk)
     materials = list(MaterialCategory.objects.filter(group=MaterialCategory.Group.MATERIAL))
     through = Organisation.categories_supplied.through
     through.objects.bulk_create(

@@ -2,10 +2,9 @@
 SupplierCapacityQuerySet.stale), never a copy."""
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from members.models import MaterialCategory, RiskArea, RiskLevel, Site
+from members.models import MaterialCategory, RiskLevel, Site
 from members.regions import Province
 
 from ..models import SupplyRequest
@@ -96,11 +95,8 @@ class RiskLevelFilter(admin.SimpleListFilter):
         return RiskLevel.choices
 
     def queryset(self, request, queryset):
-        areas = RiskArea.objects.filter(province=OuterRef("site__province"), city=OuterRef("site__city"))
-        if self.value() in (RiskLevel.HIGH, RiskLevel.MEDIUM):
-            return queryset.filter(Exists(areas.filter(level=self.value())))
-        if self.value() == RiskLevel.LOW:
-            return queryset.exclude(Exists(areas.filter(level__in=[RiskLevel.HIGH, RiskLevel.MEDIUM])))
+        if self.value() in RiskLevel.values:
+            return queryset.filter(site__risk_level=self.value())  # as the site keeps it (members.risk)
         return queryset
 
 
