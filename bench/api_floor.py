@@ -16,6 +16,8 @@ the same page of the same rows, on the production stack, interleaved, in one run
    and on its bare view, one after the other, the whole set --rounds times; the median of the rounds is reported.
    Without `wrk` (Debian package `wrk`) the script falls back to a small Python load generator with threads (and
    says so): its own CPU then competes with the server's, which lowers both numbers alike.
+   Beside the lists, a hand-written alerts page (alliance_portal.bench_views.ceiling_alerts: the API's answer without
+   DRF, serializers or model instances) is measured the same way: the bound on what any list reaches on this stack.
 4. Prints the table (list, API rps, bare rps, ratio, queries a page) with the machine and its load average, and
    writes it to test-output/bench-api/results.md.
 
