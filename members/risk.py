@@ -30,10 +30,14 @@ def refresh_site_risk_levels(*, province: str | None = None, city: str | None = 
     return sites.update(risk_level=Coalesce(Subquery(level), Value(RiskLevel.LOW)))
 
 
+# Rows loaded raw (`loaddata`, a backup's import: alliance_portal.backup) are kept too, in whichever order the sites
+# and the areas come: a site takes the level of an area already loaded, an area gives its level to the sites already
+# loaded. An archive made before sites kept their level thus comes back right.
+
+
 @receiver(pre_save, sender=Site, dispatch_uid="members.risk.site_level")
-def _site_takes_its_citys_level(sender, instance: Site, raw=False, **kwargs):
-    if not raw:
-        instance.risk_level = current_risk_level(province=instance.province, city=instance.city)
+def _site_takes_its_citys_level(sender, instance: Site, **kwargs):
+    instance.risk_level = current_risk_level(province=instance.province, city=instance.city)
 
 
 @receiver(post_save, sender=Site, dispatch_uid="members.risk.site_level_fields")
@@ -57,9 +61,7 @@ def _remember_old_city(sender, instance: RiskArea, raw=False, **kwargs):
 
 
 @receiver(post_save, sender=RiskArea, dispatch_uid="members.risk.area_saved")
-def _sites_follow_their_area(sender, instance: RiskArea, raw=False, **kwargs):
-    if raw:
-        return
+def _sites_follow_their_area(sender, instance: RiskArea, **kwargs):
     refresh_site_risk_levels(province=instance.province, city=instance.city)
     old = getattr(instance, "_old_city", None)
     if old and old != (instance.province, instance.city):
