@@ -25,7 +25,7 @@ from ..api_helpers import key_client, login
 from ..members.factories import make_api_key
 from ..refusals import assert_refused, refused_by_service, suspended, withdrawn
 from .factories import SupplierCapacityFactory, category
-from .helpers import TODAY, S, new_request_body, request_fields
+from .helpers import TODAY, S, new_request_body, request_fields, request_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -47,24 +47,6 @@ class Case:
     web: Callable[[Get], tuple[str, dict]] | None = None
     api: Callable[[Get], tuple[str, str, dict]] | None = None
     code: str = NOT_IN_GOOD_STANDING
-
-
-def _fab_form(site, **changes) -> dict:
-    return {
-        "category": category("photoresist").pk,
-        "material": "ArF photoresist",
-        "un_number": "UN1866",
-        "storage": "cold-chain",
-        "quantity": "40",
-        "unit": "L",
-        "site": site.pk,
-        "needed_by": (TODAY() + timedelta(days=5)).isoformat(),
-        "days_of_stock": "2",
-        "urgency": "critical",
-        "justification": "Line 3 stops on Friday.",
-        "action": "submit",
-        **changes,
-    }
 
 
 def _url(name: str, *args) -> str:
@@ -102,13 +84,13 @@ CASES: dict[str, Case] = {
     "create request": Case(
         "fab",
         lambda get, actor: services.supply_request_create(actor=actor, submit=True, **request_fields(get("fab_site"))),
-        web=lambda get: (_url("request_create"), _fab_form(get("fab_site"))),
+        web=lambda get: (_url("request_create"), request_form_data(get("fab_site"))),
         api=lambda get: ("post", REQUESTS_API, new_request_body(get("fab_site"))),
     ),
     "edit draft": Case(
         "fab",
         lambda get, actor: services.supply_request_update(request=get("draft"), actor=actor, material="Changed"),
-        web=lambda get: (_url("request_edit", get("draft").pk), _fab_form(get("fab_site"), action="save")),
+        web=lambda get: (_url("request_edit", get("draft").pk), request_form_data(get("fab_site"), action="save")),
         api=lambda get: ("patch", f"{REQUESTS_API}{get('draft').pk}/", {"material": "Changed"}),
     ),
     "submit draft": Case(
@@ -333,7 +315,7 @@ def test_the_api_says_why_it_refuses_a_suspended_organisation(org, org_admin, fa
 def test_the_web_page_says_why_it_refuses_a_withdrawn_organisation(org, org_admin, fab_site):
     withdrawn(org)
 
-    response = login(org_admin).post(_url("request_create"), _fab_form(fab_site))
+    response = login(org_admin).post(_url("request_create"), request_form_data(fab_site))
 
     assert_refused(response)
     assert "withdrawn" in response.content.decode()
