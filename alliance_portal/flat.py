@@ -266,27 +266,16 @@ def _dotted(attrs: list[str], json_type, to_representation, slow) -> Callable[[A
 
 
 def _slug(field: drf_fields.Field) -> Callable[[Any], Any]:
-    """A SlugRelatedField: the related row (its source walked with getattr) and its slug, as DRF gives them (None for
-    no related row); anything else (a missing link, a callable on the way) takes DRF's own path."""
-    attrs, slug = field.source_attrs, field.slug_field.split("__")  # type: ignore[attr-defined]
-    slow = _slow(field)
+    """A SlugRelatedField: the related row, its source walked as a dotted source is (None for no related row), and
+    its slug read as DRF reads it (`slug_field`, `__` between the steps)."""
+    slug = field.slug_field.split("__")  # type: ignore[attr-defined]
 
-    def step(instance):
-        value = instance
-        try:
-            for attr in attrs:
-                value = getattr(value, attr)
-                if callable(value):
-                    return slow(instance)
-            if value is None:
-                return None
-            for attr in slug:
-                value = getattr(value, attr)
-        except (AttributeError, KeyError, models.ObjectDoesNotExist):
-            return slow(instance)
-        return value
+    def slug_of(related):
+        for attr in slug:
+            related = getattr(related, attr)
+        return related
 
-    return step
+    return _dotted(field.source_attrs, None, slug_of, _slow(field))
 
 
 def _foreign_key(field: drf_fields.Field) -> models.ForeignKey | None:
